@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { isAbortError, UserError } from '../../engine/errors.js';
+import { DevEngineEmitter } from '../../engine/events.js';
+import { resolveKubeTarget } from '../../engine/kube/context.js';
+import { acquireProjectLock, type ProjectLock } from '../../engine/lock/project-lock.js';
+import { createEngine } from '../../engine/pipeline/engine.js';
+import { waitForAbort } from '../../engine/pipeline/pipeline.js';
+import type { CommandRun } from '../program.js';
+import { SIGNAL_EXIT_CODES, trapSignals } from '../signals.js';
+import { printWarningsUntilUi, promptFor, startDashboard, startPlain, type Presenter } from './dev-ui.js';
+
+/** The flags of `devspace dev` after commander parsed them. */
+interface DevFlags {
+  forceBuild?: boolean;
+  forceDeploy?: boolean;
+  skipPush?: boolean;
+  namespace?: string;
+  kubeContext?: string;
+  tui?: boolean;
+  var?: Record<string, string>;
+}
+
+// Teardown gets 1.5 s so the whole exit, dashboard included, fits in the 2 s grace period.
+const TEARDOWN = { teardownTimeoutMs: 1500, teardownBudgetMs: 1500 };
+
+/** Reject with an AbortError as soon as `signal` aborts, for steps that take no signal. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new DOMException('stopped', 'AbortError'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new DOMException('stopped', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * `devspace dev`: find the project, take its lock, load the config, pick the
+ * cluster, show the dashboard (or plain lines) and run the pipeline until
+ * the user quits (0), Ctrl-C (130) or SIGTERM (143). Teardown and lock
+ * release happen on every path.
+ */
+export const runDev: CommandRun = async (opts, _args, io) => {
+  const flags = opts as DevFlags;
+  const controller = new AbortController();
+  const trap = trapSignals(controller);
+  const events = new DevEngineEmitter();
+  const useTui = flags.tui !== false && io.stdout.isTTY === true && io.stdin.isTTY === true;
+  let presenter: Presenter | undefined;
+  let lock: ProjectLock | undefined;
+  let stopEarlyWarnings: (() => void) | undefined;
+  const releaseOnExit = (): void => lock?.releaseSync();
+  try {
+    const { assertSupported, findProjectRoot, loadConfig } = await import('../../engine/config/index.js');
+    const root = await findProjectRoot(io.cwd);
+    if (!root) {
+      throw new UserError(`no devspace.yaml in ${io.cwd} or any parent folder; run \`devspace init\` to create one`, 2);
+    }
+    // Events before the UI attaches wait in the emitter's backlog; in TUI mode warnings also
+    // go to stderr now, so they are not lost if we fail before the dashboard opens.
+    if (useTui) stopEarlyWarnings = printWarningsUntilUi(events, io.stderr);
+
+    lock = await acquireProjectLock(root, { command: ['devspace', ...io.argv].join(' '), events });
+    process.on('exit', releaseOnExit);
+
+    events.send('engine:phase', { phase: 'config', at: Date.now() });
+    const loaded = await untilAborted(
+      loadConfig({
+        cwd: io.cwd, // finds the same root; messages then name the file relative to where the user is
+        env: io.env,
+        ...(flags.var ? { vars: flags.var } : {}),
+        interactive: io.stdin.isTTY === true,
+        prompt: promptFor(io, controller.signal),
+      }),
+      controller.signal,
+    );
+    // Keys that validate but whose feature is not built yet stop here, at their line, not mid-run.
+    assertSupported(loaded);
+    const kube = await untilAborted(
+      resolveKubeTarget({
+        ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
+        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        ...(loaded.config.cluster ? { cluster: loaded.config.cluster } : {}),
+        env: io.env,
+      }),
+      controller.signal,
+    );
+    events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
+
+    const engine = createEngine({
+      root,
+      config: loaded.config,
+      kube,
+      events,
+      options: { forceBuild: !!flags.forceBuild, forceDeploy: !!flags.forceDeploy, skipPush: !!flags.skipPush },
+      pipeline: TEARDOWN,
+    });
+    if (useTui) {
+      const header = { project: path.basename(root), context: kube.context, namespace: kube.namespace };
+      presenter = await startDashboard(events, header, () => controller.abort('quit'));
+      stopEarlyWarnings?.();
+    } else {
+      presenter = await startPlain(events, io);
+    }
+    await engine.start(controller.signal);
+    // Stages run in the background; hold the process open until quit or a signal.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    await waitForAbort(controller.signal).finally(() => clearInterval(keepAlive));
+    await engine.stop();
+    return finish(trap.received, presenter);
+  } catch (err) {
+    if (controller.signal.aborted && isAbortError(err)) return finish(trap.received, presenter);
+    throw err;
+  } finally {
+    stopEarlyWarnings?.();
+    await presenter?.close();
+    await lock?.release();
+    process.off('exit', releaseOnExit);
+    trap.dispose();
+  }
+};
+
+/** Exit code after a clean stop; a crashed dashboard is still an error. */
+function finish(signal: keyof typeof SIGNAL_EXIT_CODES | undefined, presenter: Presenter | undefined): number {
+  if (presenter?.failure) throw presenter.failure;
+  return signal ? SIGNAL_EXIT_CODES[signal] : 0;
+}
+

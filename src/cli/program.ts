@@ -1,0 +1,138 @@
+import { Command } from 'commander';
+import { UserError } from '../engine/errors.js';
+import {
+  buildOptions,
+  collectList,
+  collectVar,
+  kubeContextOption,
+  namespaceOption,
+  parseCount,
+  parseNames,
+  targetOptions,
+} from './options.js';
+
+/** Streams and environment a command runs with (the real process in the CLI, fakes in tests). */
+export interface CliIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** The arguments as typed, recorded in the project lock. */
+  argv: string[];
+}
+
+/** A command implementation: options and positional arguments in, exit code out. */
+export type CommandRun = (opts: Record<string, unknown>, args: string[], io: CliIO) => Promise<number>;
+
+/** The commander tree plus the exit code the chosen action produced. */
+export interface Program {
+  command: Command;
+  exitCode(): number;
+}
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** A command whose engine has not landed: say so and exit 1, never pretend. */
+function notSupported(name: string): CommandRun {
+  return () => Promise.reject(new UserError(`not supported yet: ${name} (coming with the workflow engine)`, 1));
+}
+
+/** Build the `devspace` command tree; implementations are imported only when their command runs. */
+export function createProgram(version: string, io: CliIO): Program {
+  let code = 0;
+  const program = new Command('devspace')
+    .description('The inner development loop for Kubernetes: build, deploy, forward ports, sync files and open a terminal.')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--debug', 'print stack traces of internal errors (also DEVSPACE_DEBUG=1)')
+    .showSuggestionAfterError(true)
+    .helpCommand('help [command]', 'show help for a command')
+    // Set before adding subcommands, which copy these settings: usage errors become
+    // exceptions that run.ts prints as one line with exit code 2.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => {},
+    });
+
+  const act = (cmd: Command, load: () => Promise<CommandRun>): Command =>
+    cmd.action(async (...params: unknown[]) => {
+      const self = params[params.length - 1] as Command;
+      const positional = params.slice(0, -2).flatMap((p) => (Array.isArray(p) ? (p as string[]) : p === undefined ? [] : [String(p)]));
+      const run = await load();
+      code = await run(self.optsWithGlobals(), positional, io);
+    });
+
+  const dev = program
+    .command('dev')
+    .description('build, deploy and start port forwarding, file sync and a terminal; Ctrl-C stops everything');
+  buildOptions(dev).option('-d, --force-deploy', 'deploy even if nothing changed');
+  kubeContextOption(namespaceOption(dev))
+    .option('--no-tui', 'print plain log lines instead of the dashboard (the default when not on a terminal)')
+    .option('--var <KEY=VALUE>', 'set a ${VAR} of devspace.yaml (repeatable)', collectVar)
+    .addHelpText('after', examples('devspace dev', 'devspace dev -b --no-tui', 'devspace dev -n my-ns --var IMAGE_TAG=dev'));
+  act(dev, async () => (await import('./commands/dev.js')).runDev);
+
+  const enter = targetOptions(program.command('enter').argument('[command...]', 'command to run instead of a shell'))
+    .description('open a shell (or run a command) in a container of the project')
+    .addHelpText('after', examples('devspace enter', 'devspace enter -c api -- ls -la /app', 'devspace enter -p'));
+  act(enter, async () => notSupported('enter'));
+
+  const logs = targetOptions(program.command('logs'))
+    .description('print the logs of a container')
+    .option('-f, --follow', 'keep streaming new lines')
+    .option('--lines <n>', 'how many past lines to print', parseCount, 200)
+    .addHelpText('after', examples('devspace logs', 'devspace logs -f --lines 50', 'devspace logs -l app=api -c api'));
+  act(logs, async () => notSupported('logs'));
+
+  const analyze = namespaceOption(program.command('analyze'))
+    .description('explain why pods are not running (crash loops, image pulls, scheduling)')
+    .option('--no-wait', 'report at once instead of waiting for pods still starting')
+    .addHelpText('after', examples('devspace analyze', 'devspace analyze -n my-ns --no-wait'));
+  act(analyze, async () => notSupported('analyze'));
+
+  const build = buildOptions(program.command('build'))
+    .description('build (and push) every image of devspace.yaml')
+    .addHelpText('after', examples('devspace build', 'devspace build -b --skip-push'));
+  act(build, async () => notSupported('build'));
+
+  const deploy = kubeContextOption(namespaceOption(buildOptions(program.command('deploy'))))
+    .description('build images and deploy every deployment, without the dev services')
+    .option('-d, --force-deploy', 'deploy even if nothing changed')
+    .addHelpText('after', examples('devspace deploy', 'devspace deploy -n staging --kube-context prod-cluster'));
+  act(deploy, async () => notSupported('deploy'));
+
+  const purge = namespaceOption(program.command('purge'))
+    .description('delete the deployments of devspace.yaml from the cluster, in reverse order')
+    .option('-d, --deployments <a,b>', 'only these deployments', parseNames)
+    .addHelpText('after', examples('devspace purge', 'devspace purge -d api,worker'));
+  act(purge, async () => notSupported('purge'));
+
+  const sync = targetOptions(program.command('sync'))
+    .description('sync a local folder with a container until stopped')
+    .option('--local-path <path>', 'local folder to sync', '.')
+    .option('--container-path <path>', 'folder in the container (default: its working directory)')
+    .option('-e, --exclude <pattern>', 'gitignore-style path to leave out (repeatable)', collectList)
+    .addHelpText('after', examples('devspace sync --container-path /app', 'devspace sync -l app=api -e node_modules/ -e .git/'));
+  act(sync, async () => notSupported('sync'));
+
+  const init = program
+    .command('init')
+    .description('write a starter devspace.yaml for a project with a Dockerfile')
+    .option('--image <name>', 'image repository to build (default: 127.0.0.1:5000/<folder name>)')
+    .option('--dockerfile <path>', 'Dockerfile to build', './Dockerfile')
+    .option('-f, --force', 'overwrite an existing devspace.yaml')
+    .addHelpText('after', examples('devspace init', 'devspace init --image registry.example.com/team/api --force'));
+  act(init, async () => (await import('./commands/init.js')).runInit);
+
+  program.addHelpText(
+    'after',
+    examples('devspace init', 'devspace dev', 'devspace dev --no-tui -n my-ns', 'devspace help dev') +
+      '\nExit codes: 0 success, 1 failure, 2 usage or config error, 130/143 stopped by SIGINT/SIGTERM.\n',
+  );
+  return { command: program, exitCode: () => code };
+}

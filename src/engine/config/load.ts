@@ -1,0 +1,128 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError, UserError, type ConfigIssue } from '../errors.js';
+import { Locator } from './locate.js';
+import { MAX_CONFIG_BYTES, parseYaml, tooLargeIssue } from './parse-yaml.js';
+import { checkReferences } from './references.js';
+import { CONFIG_FILE, findProjectRoot } from './root.js';
+import { CONFIG_VERSION } from './schema.js';
+import type { LoadedConfig, LoadOptions } from './types.js';
+import { describe, validateSchema } from './validate.js';
+import { substituteVariables } from './variables.js';
+
+// Versions DevSpace v3.5 still upgraded in memory; naming them gives a better error than "unknown".
+const OLDER_VERSIONS = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4', 'v1beta1'];
+
+/** Finds, reads and validates devspace.yaml; throws UserError when there is none and ConfigError when it is invalid. */
+export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
+  const cwd = path.resolve(opts.cwd);
+  let file: string;
+  if (opts.file) {
+    file = path.resolve(cwd, opts.file);
+  } else {
+    const root = await findProjectRoot(cwd);
+    if (!root) throw new UserError(`no devspace.yaml found in ${cwd} or any parent directory; run \`devspace init\``, 2);
+    file = path.join(root, CONFIG_FILE);
+  }
+  const shown = displayName(cwd, file);
+
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UserError(`${shown} is not a file`, 2);
+    size = info.size;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`config file ${shown} does not exist`, 2);
+    throw new UserError(`cannot read ${shown}: ${code ?? (err as Error).message}`, 2);
+  }
+  // Checked before reading so a huge file costs nothing.
+  if (size > MAX_CONFIG_BYTES) throw new ConfigError([tooLargeIssue(shown, size)]);
+  const text = await readFile(file, 'utf8');
+  return parseInternal(text, shown, file, opts);
+}
+
+/** The same checks as loadConfig on text already in memory; `file` is used in messages and for the root. */
+export async function parseConfigText(
+  text: string,
+  file: string,
+  opts: Omit<LoadOptions, 'cwd' | 'file'> = {},
+): Promise<LoadedConfig> {
+  return parseInternal(text, file, path.resolve(file), opts);
+}
+
+async function parseInternal(
+  text: string,
+  shown: string,
+  absFile: string,
+  opts: Omit<LoadOptions, 'cwd' | 'file'>,
+): Promise<LoadedConfig> {
+  const parsed = parseYaml(text, shown);
+  if (!parsed.ok) throw new ConfigError(parsed.issues);
+  const locator = new Locator(parsed.doc, parsed.lines);
+  const root = path.dirname(absFile);
+
+  let substituted;
+  try {
+    substituted = await substituteVariables(
+      parsed.value,
+      { vars: opts.vars, env: opts.env, interactive: opts.interactive, prompt: opts.prompt, root },
+      shown,
+      (p, needle) => locator.within(p, needle, text),
+    );
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new ConfigError([{ file: shown, line: 1, column: 1, path: '', message: 'YAML is nested too deeply' }]);
+  }
+  const data = substituted.value as Record<string, unknown>;
+  const issues: ConfigIssue[] = [...substituted.issues];
+
+  const versionIssue = substituted.unresolved.has('version') ? undefined : checkVersion(data, shown, locator);
+  if (versionIssue) {
+    // Other errors would be judged against the wrong schema.
+    throw new ConfigError(sortIssues([...issues, versionIssue]));
+  }
+  const validated = validateSchema(data, shown, locator, substituted.unresolved);
+  if (!validated.ok) issues.push(...validated.issues);
+  issues.push(...checkReferences(data, shown, locator));
+  if (issues.length > 0 || !validated.ok) throw new ConfigError(sortIssues(dedupe(issues)));
+
+  return {
+    root,
+    file: absFile,
+    config: validated.config,
+    locate: (p) => locator.value(p),
+  };
+}
+
+function checkVersion(data: Record<string, unknown>, file: string, locator: Locator): ConfigIssue | undefined {
+  const version = data.version;
+  if (version === undefined || version === null || version === CONFIG_VERSION) return undefined;
+  const at = { file, ...locator.value(['version']), path: 'version' };
+  if (typeof version !== 'string') return { ...at, message: `expected string "${CONFIG_VERSION}", found ${describe(version)}` };
+  if (OLDER_VERSIONS.includes(version)) {
+    return { ...at, message: `config version ${version} is older than ${CONFIG_VERSION}; upgrade the file to ${CONFIG_VERSION} (DevSpace v3.5 format)` };
+  }
+  return { ...at, message: `unknown config version "${version}"; this devspace reads ${CONFIG_VERSION} (DevSpace v3.5 format)` };
+}
+
+function displayName(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** Orders issues by position so they read top to bottom. */
+export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.line}:${i.column}:${i.path}:${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

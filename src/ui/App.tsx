@@ -1,0 +1,90 @@
+import { Box } from 'ink';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import type { DashboardActions, DashboardHeader } from './actions.js';
+import { Header } from './components/Header.js';
+import { KeyHints } from './components/KeyHints.js';
+import { Dashboard, visibleLogRows } from './Dashboard.js';
+import { useTerminalHandoff } from './hooks/use-terminal-handoff.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { type Command, COMMANDS, type CommandSpec } from './keys/commands.js';
+import { runCommand } from './keys/run-command.js';
+import { useCommands } from './keys/use-commands.js';
+import { computeLayout, PANE_CHROME } from './layout.js';
+import { analyzeLines } from './panes/AnalyzePane.js';
+import type { DashboardState, DashboardStore } from './store/dashboard-store.js';
+import { latestProblem, paneWants } from './store/selectors.js';
+import { modeOf } from './store/view-state.js';
+import type { TerminalHost } from './terminal-host.js';
+import { createTheme, type Theme, ThemeContext } from './theme.js';
+
+export interface AppProps {
+  store: DashboardStore;
+  header: DashboardHeader;
+  actions: DashboardActions;
+  theme?: Theme;
+  /** Absent in tests that render without a real terminal; terminal handoff then just awaits the action. */
+  host?: TerminalHost;
+  /** The key table; tests swap it to prove hints and help come from it. */
+  commands?: readonly CommandSpec[];
+}
+
+const DEFAULT_THEME = createTheme({ color: true });
+
+/** Lines in the open overlay, to bound its scrolling. */
+function overlayLines(state: DashboardState, commands: readonly CommandSpec[]): number {
+  if (state.view.overlay === 'help') return commands.length;
+  if (state.view.overlay === 'analyze') return analyzeLines(state.engine.findings, state.engine.problems).length;
+  return 0;
+}
+
+/** The whole dashboard: store subscription, layout for the terminal size, keys, header, body and footer. */
+export function App({ store, header, actions, theme = DEFAULT_THEME, host, commands = COMMANDS }: AppProps) {
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const { columns, rows } = useTerminalSize();
+  const handoff = useTerminalHandoff(host, store);
+  const context = modeOf(state.view);
+  const wants = useMemo(() => paneWants(state.engine), [state.engine]);
+  const layout = useMemo(() => computeLayout(columns, rows, wants), [columns, rows, wants]);
+
+  const onCommand = useCallback(
+    (id: Command) => {
+      runCommand(id, {
+        store,
+        actions,
+        logRows: visibleLogRows(store.getSnapshot(), layout),
+        overlayMax: overlayLines(store.getSnapshot(), commands) - (layout.bodyHeight - PANE_CHROME),
+        openTerminal: (target) => {
+          const open = actions.openTerminal;
+          if (open) void handoff(() => open(target));
+        },
+      });
+    },
+    [store, actions, layout, handoff, commands],
+  );
+  const onEdit = useCallback(
+    (edit: (text: string) => string) => store.dispatch({ type: 'filter-edit', text: edit(store.getSnapshot().view.filter.text) }),
+    [store],
+  );
+  useCommands({ commands, context, isActive: !state.view.handoff, onCommand, onEdit });
+
+  // While a terminal session has the TTY we draw nothing; see use-terminal-handoff.ts for why empty.
+  if (state.view.handoff) return null;
+  const { engine, view } = state;
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={layout.columns} height={layout.height}>
+        <Header
+          width={layout.columns}
+          {...header}
+          phase={engine.phase}
+          problem={latestProblem(engine)}
+          problemCount={engine.problems.length}
+          flash={view.flash}
+          info={engine.lastInfo}
+        />
+        <Dashboard state={state} layout={layout} commands={commands} />
+        <KeyHints commands={commands} context={context} width={layout.columns} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

@@ -1,0 +1,41 @@
+import { Text } from 'ink';
+import { memo } from 'react';
+import type { LogEntry } from '../store/log-book.js';
+import { useTheme } from '../theme.js';
+import { truncate } from '../text.js';
+
+export interface LogViewProps {
+  /** Exactly the visible rows, oldest first; the caller has already windowed them. */
+  lines: readonly LogEntry[];
+  width: number;
+  /** Prefix each row with its source (the combined view). */
+  showSource: boolean;
+}
+
+/** The widest source column we allow before cutting labels. */
+const SOURCE_MAX = 24;
+
+/** Draw a window of log rows, one terminal row each (long lines are cut, never wrapped). */
+export function LogView({ lines, width, showSource }: LogViewProps) {
+  const sourceWidth = showSource ? Math.min(SOURCE_MAX, Math.max(0, ...lines.map((l) => l.source.length)), Math.floor(width / 3)) : 0;
+  return (
+    <>
+      {lines.map((line) => (
+        <LogRow key={line.seq} line={line} width={width} sourceWidth={sourceWidth} />
+      ))}
+    </>
+  );
+}
+
+const LogRow = memo(function LogRow({ line, width, sourceWidth }: { line: LogEntry; width: number; sourceWidth: number }) {
+  const theme = useTheme();
+  if (sourceWidth === 0) return <Text wrap="truncate-end">{truncate(line.text, width) || ' '}</Text>;
+  const src = truncate(line.source, sourceWidth).padEnd(sourceWidth);
+  return (
+    <Text wrap="truncate-end">
+      <Text color={theme.sourceColor(line.source)}>{src}</Text>
+      <Text dimColor> │ </Text>
+      {truncate(line.text, Math.max(1, width - sourceWidth - 3))}
+    </Text>
+  );
+});

@@ -1,0 +1,32 @@
+import { Text } from 'ink';
+import { Pane, paneInnerWidth } from '../components/Pane.js';
+import { FailureNote, nameColumn, StatusRow } from '../components/StatusRow.js';
+import { PANE_CHROME } from '../layout.js';
+import type { ForwardView } from '../store/engine-view.js';
+import { describeForward, visibleRange } from './row-text.js';
+
+export interface PortsPaneProps {
+  width: number;
+  height: number;
+  focused: boolean;
+  forwards: readonly ForwardView[];
+  selected: number;
+  failure?: string;
+}
+
+/** Port forwards: `local → pod:remote` with state; a failed forward turns the border red. */
+export function PortsPane({ width, height, focused, forwards, selected, failure }: PortsPaneProps) {
+  const rows = forwards.map(describeForward);
+  const space = Math.max(1, height - PANE_CHROME);
+  const [from, to] = visibleRange(rows.length, space, selected);
+  const nameWidth = nameColumn(rows, paneInnerWidth(width), 28);
+  return (
+    <Pane title="2 Ports" width={width} height={height} focused={focused} failure={failure}>
+      {rows.length === 0 ? <Text dimColor>no port forwards</Text> : null}
+      {rows.slice(from, to).map((row, i) => (
+        <StatusRow key={forwards[from + i]?.id ?? i} row={row} nameWidth={nameWidth} selected={focused && from + i === selected} />
+      ))}
+      <FailureNote text={failure} rows={space - (to - from)} />
+    </Pane>
+  );
+}

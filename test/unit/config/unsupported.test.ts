@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/engine/errors.js';
+import {
+  assertSupported,
+  parseConfigText,
+  UNSUPPORTED_KEYS,
+  unsupportedKeysUsed,
+} from '../../../src/engine/config/index.js';
+import { fixture } from './helpers.js';
+
+const parse = (text: string) => parseConfigText(text, 'devspace.yaml', { env: {} });
+
+describe('keys that parse but are not implemented yet', () => {
+  it('keeps the list in one place, as dotted patterns', () => {
+    expect(UNSUPPORTED_KEYS.map((k) => k.key)).toEqual([
+      'dependencies',
+      'images.*.build.kaniko',
+      'dev.sync[].bandwidthLimits',
+      'deployments[].kubectl.kustomize',
+      'deployments[].helm.tillerNamespace',
+      'deployments[].component.options.tillerNamespace',
+      'deployments[].component.autoScaling',
+      'deployments[].component.ingress',
+      'dev.autoReload',
+    ]);
+  });
+
+  it('finds every use in the every-key fixture, with concrete paths and positions, in file order', async () => {
+    const loaded = await parse(fixture('every-key.yaml'));
+    expect(unsupportedKeysUsed(loaded).map((u) => `${u.line}:${u.column} ${u.path}`)).toEqual([
+      '24:7 images.kaniko-built.build.kaniko',
+      '70:5 deployments[0].component.autoScaling',
+      '106:5 deployments[0].component.ingress',
+      '123:24 deployments[0].component.options.tillerNamespace',
+      '136:22 deployments[1].helm.tillerNamespace',
+      '146:16 deployments[2].kubectl.kustomize',
+      '180:5 dev.sync[0].bandwidthLimits',
+      '183:3 dev.autoReload',
+      '193:1 dependencies',
+    ]);
+  });
+
+  it('finds nothing in the research example apart from autoReload, and treats preferMinikube as a no-op', async () => {
+    const loaded = await parse(fixture('research-example.yaml'));
+    expect(loaded.config.images?.default?.build?.docker?.preferMinikube).toBe(true);
+    expect(unsupportedKeysUsed(loaded).map((u) => u.path)).toEqual(['dev.autoReload']);
+  });
+
+  it('lets false, empty lists and empty maps through', async () => {
+    const text =
+      'dependencies: []\ndeployments:\n- name: k\n  kubectl:\n    manifests: [a]\n    kustomize: false\n' +
+      'dev:\n  autoReload: {}\n  sync:\n  - labelSelector: {a: b}\n    bandwidthLimits: {}\n';
+    expect(unsupportedKeysUsed(await parse(text))).toEqual([]);
+  });
+
+  it('turns uses into one ConfigError saying "not supported yet"', async () => {
+    const loaded = await parse('deployments:\n- name: k\n  kubectl:\n    manifests: [a]\n    kustomize: true\n');
+    let err: unknown;
+    try {
+      assertSupported(loaded, 'devspace.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(
+      'devspace.yaml:5:16: deployments[0].kubectl.kustomize: not supported yet: `deployments[].kubectl.kustomize` (kustomize deployments are not implemented)',
+    );
+    expect(() => assertSupported({ ...loaded, config: {} })).not.toThrow();
+  });
+});
