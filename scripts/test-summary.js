@@ -11,8 +11,11 @@ try {
   process.exit(1);
 }
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-// A suite that failed to load counts as a failure even though it ran no test.
-const failedSuites = (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
+// A file that failed outside its tests (import error, beforeAll) counts as one
+// failure, even though its tests are reported as skipped.
+const failedSuites = (report.testResults ?? []).filter(
+  (r) => r.status === 'failed' && !(r.assertionResults ?? []).some((a) => a.status === 'failed'),
+).length;
 const failed = (report.numFailedTests ?? 0) + failedSuites;
 const line = `${report.numPassedTests ?? 0} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
 console.log(line);

@@ -4,12 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildImages } from '../../../src/engine/build/index.js';
 import { UserError } from '../../../src/engine/errors.js';
 import { appFiles, BASE_IMAGE, makeProject } from '../../fixtures/build/project.js';
-import { allContainers, docker, recorder, removeImages, runImage, uniqueRepo } from './helpers.js';
+import { allContainers, docker, recorder, cleanUpImages, removeImages, runImage, uniqueRepo } from './helpers.js';
 
 const created = new Set<string>();
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  await removeImages(created);
+  await cleanUpImages(created);
   for (const c of cleanups) await c();
 });
 async function project(files: Record<string, string> = appFiles()): Promise<string> {

@@ -5,13 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildImages } from '../../../src/engine/build/index.js';
 import { UserError } from '../../../src/engine/errors.js';
 import { BASE_IMAGE, makeProject } from '../../fixtures/build/project.js';
-import { docker, recorder, removeImages, runImage, uniqueRepo } from './helpers.js';
+import { docker, recorder, cleanUpImages, removeImages, runImage, uniqueRepo } from './helpers.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/build/custom-build.sh');
 const created = new Set<string>();
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  await removeImages(created);
+  await cleanUpImages(created);
   for (const c of cleanups) await c();
 });
 

@@ -12,7 +12,14 @@ export function uniqueRepo(name: string): string {
   return `${REGISTRY}/ds-e2e-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
-/** An emitter plus everything it sent, with typed filters. */
+/**
+ * Image ids the builds of this test file produced (` ---> id` lines and
+ * `build:done`): multi-stage and failed builds leave untagged images behind.
+ */
+const producedIds: string[] = [];
+const LAYER = /^ ---> ([0-9a-f]{12})$/;
+
+/** An emitter plus everything it sent, with typed filters; image ids it reports are remembered for cleanup. */
 export function recorder(): {
   events: DevEngineEmitter;
   seen: EngineEvent[];
@@ -21,7 +28,11 @@ export function recorder(): {
 } {
   const events = new DevEngineEmitter();
   const seen: EngineEvent[] = [];
-  events.subscribe((e) => seen.push(e));
+  events.subscribe((e) => {
+    seen.push(e);
+    if (e.type === 'build:done' && e.payload.imageId) producedIds.push(e.payload.imageId);
+    if (e.type === 'build:log') for (const l of e.payload.lines) if (LAYER.test(l)) producedIds.push(LAYER.exec(l)![1]!);
+  });
   return {
     events,
     seen,
@@ -59,6 +70,23 @@ export async function removeImages(refs: Iterable<string>): Promise<void> {
     await docker
       .getImage(ref)
       .remove({ force: true })
+      .catch(() => undefined);
+  }
+}
+
+/**
+ * Remove the given refs, then every image id this file's builds produced
+ * that is now untagged, newest first. Tagged ids (the shared base image
+ * shows up as ` ---> id` after FROM) are never touched.
+ */
+export async function cleanUpImages(refs: Iterable<string>): Promise<void> {
+  await removeImages(refs);
+  for (const id of [...new Set(producedIds)].reverse()) {
+    const info = await docker.getImage(id).inspect().catch(() => undefined);
+    if (!info || (info.RepoTags ?? []).length > 0) continue;
+    await docker
+      .getImage(info.Id)
+      .remove()
       .catch(() => undefined);
   }
 }
