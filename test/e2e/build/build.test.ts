@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildImages } from '../../../src/engine/build/index.js';
 import { UserError } from '../../../src/engine/errors.js';
 import { appFiles, BASE_IMAGE, makeProject } from '../../fixtures/build/project.js';
-import { allContainers, docker, recorder, cleanUpImages, removeImages, runImage, uniqueRepo } from './helpers.js';
+import { allContainers, cleanUpImages, docker, recorder, removeImages, runImage, uniqueRepo } from './helpers.js';
 
 const created = new Set<string>();
 const cleanups: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildImages } from '../../../src/engine/build/index.js';
 import { UserError } from '../../../src/engine/errors.js';
 import { BASE_IMAGE, makeProject } from '../../fixtures/build/project.js';
-import { docker, recorder, cleanUpImages, removeImages, runImage, uniqueRepo } from './helpers.js';
+import { cleanUpImages, docker, recorder, runImage, uniqueRepo } from './helpers.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/build/custom-build.sh');
 const created = new Set<string>();

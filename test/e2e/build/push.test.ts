@@ -15,7 +15,7 @@ import {
 import { runPipeline } from '../../../src/engine/pipeline/pipeline.js';
 import { UserError } from '../../../src/engine/errors.js';
 import { BASE_IMAGE, makeProject } from '../../fixtures/build/project.js';
-import { docker, recorder, cleanUpImages, registryTags, removeImages, uniqueRepo } from './helpers.js';
+import { cleanUpImages, docker, recorder, registryTags, removeImages, uniqueRepo } from './helpers.js';
 
 const SECRET = 'e2e-Secret-Pa55word';
 const created = new Set<string>();
