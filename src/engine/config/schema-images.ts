@@ -48,7 +48,7 @@ export const BuildConfigSchema = obj({
 /** One entry of `images`; its map key is the name the rest of the config refers to. */
 export const ImageConfigSchema = obj({
   image: name('Image repository without tag, e.g. `registry.example.com/team/api`.'),
-  tag: str('Fixed tag; without it every build gets a new random tag.').optional(),
+  tag: str('Fixed tag; without it the tag is derived from the build inputs (`ds-<hash>`), so an unchanged project reuses its image.').optional(),
   dockerfile: str('Path of the Dockerfile. Default `./Dockerfile`.').optional(),
   context: str('Build context directory. Default `./`.').optional(),
   createPullSecret: bool('Create a registry pull secret from the local Docker credentials. Default false.').optional(),
