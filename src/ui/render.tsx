@@ -66,7 +66,10 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: MAX_FPS,
-    incrementalRendering: true,
+    // Ink 6.8's incremental mode drew every frame after the first one line
+    // lower under tmux (stale first-frame lines stayed on screen); the
+    // line-erasing default repaints correctly and still never clears the screen.
+    incrementalRendering: false,
   });
   try {
     await Promise.race([done, ink.waitUntilExit()]);
