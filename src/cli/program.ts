@@ -80,37 +80,44 @@ export function createProgram(version: string, io: CliIO): Program {
   const enter = targetOptions(program.command('enter').argument('[command...]', 'command to run instead of a shell'))
     .description('open a shell (or run a command) in a container of the project')
     .addHelpText('after', examples('devspace enter', 'devspace enter -c api -- ls -la /app', 'devspace enter -p'));
-  act(enter, async () => notSupported('enter'));
+  act(enter, async () => (await import('./commands/enter.js')).runEnter);
 
   const logs = targetOptions(program.command('logs'))
     .description('print the logs of a container')
     .option('-f, --follow', 'keep streaming new lines')
     .option('--lines <n>', 'how many past lines to print', parseCount, 200)
     .addHelpText('after', examples('devspace logs', 'devspace logs -f --lines 50', 'devspace logs -l app=api -c api'));
-  act(logs, async () => notSupported('logs'));
+  act(logs, async () => (await import('./commands/logs.js')).runLogs);
 
   const analyze = namespaceOption(program.command('analyze'))
     .description('explain why pods are not running (crash loops, image pulls, scheduling)')
     .option('--no-wait', 'report at once instead of waiting for pods still starting')
     .addHelpText('after', examples('devspace analyze', 'devspace analyze -n my-ns --no-wait'));
-  act(analyze, async () => notSupported('analyze'));
+  act(
+    kubeContextOption(analyze)
+      .option('-l, --label-selector <selector>', 'only pods with these labels, e.g. app=api (and events about them)')
+      .option('--timeout <duration>', 'how long to wait for pods still starting, e.g. 90s or 2m (default: 120s)')
+      .option('--json', 'print {namespace, findings} as JSON instead of the report')
+      .addHelpText('after', 'Exit codes: 0 nothing wrong, 1 problems found (or analyze failed), 2 usage error.\n'),
+    async () => (await import('./commands/analyze.js')).runAnalyze,
+  );
 
   const build = buildOptions(program.command('build'))
     .description('build (and push) every image of devspace.yaml')
     .addHelpText('after', examples('devspace build', 'devspace build -b --skip-push'));
-  act(build, async () => notSupported('build'));
+  act(build, async () => (await import('./commands/build.js')).runBuild);
 
   const deploy = kubeContextOption(namespaceOption(buildOptions(program.command('deploy'))))
     .description('build images and deploy every deployment, without the dev services')
     .option('-d, --force-deploy', 'deploy even if nothing changed')
     .addHelpText('after', examples('devspace deploy', 'devspace deploy -n staging --kube-context prod-cluster'));
-  act(deploy, async () => notSupported('deploy'));
+  act(deploy, async () => (await import('./commands/deploy.js')).runDeploy);
 
   const purge = namespaceOption(program.command('purge'))
     .description('delete the deployments of devspace.yaml from the cluster, in reverse order')
     .option('-d, --deployments <a,b>', 'only these deployments', parseNames)
     .addHelpText('after', examples('devspace purge', 'devspace purge -d api,worker'));
-  act(purge, async () => notSupported('purge'));
+  act(purge, async () => (await import('./commands/purge.js')).runPurge);
 
   const sync = targetOptions(program.command('sync'))
     .description('sync a local folder with a container until stopped')
@@ -118,7 +125,7 @@ export function createProgram(version: string, io: CliIO): Program {
     .option('--container-path <path>', 'folder in the container (default: its working directory)')
     .option('-e, --exclude <pattern>', 'gitignore-style path to leave out (repeatable)', collectList)
     .addHelpText('after', examples('devspace sync --container-path /app', 'devspace sync -l app=api -e node_modules/ -e .git/'));
-  act(sync, async () => notSupported('sync'));
+  act(sync, async () => (await import('./commands/sync.js')).runSync);
 
   const init = program
     .command('init')

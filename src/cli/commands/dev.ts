@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { isAbortError, UserError } from '../../engine/errors.js';
+import { isAbortError } from '../../engine/errors.js';
 import { DevEngineEmitter } from '../../engine/events.js';
-import { resolveKubeTarget } from '../../engine/kube/context.js';
 import { acquireProjectLock, type ProjectLock } from '../../engine/lock/project-lock.js';
 import { createEngine } from '../../engine/pipeline/engine.js';
 import { waitForAbort } from '../../engine/pipeline/pipeline.js';
 import type { CommandRun } from '../program.js';
+import { loadProjectConfig, requireProjectRoot, resolveProjectKube } from '../project-context.js';
 import { SIGNAL_EXIT_CODES, trapSignals } from '../signals.js';
-import { printWarningsUntilUi, promptFor, startDashboard, startPlain, type Presenter } from './dev-ui.js';
+import { printWarningsUntilUi, startDashboard, startPlain, type Presenter } from './dev-ui.js';
 
 /** The flags of `devspace dev` after commander parsed them. */
 interface DevFlags {
@@ -22,16 +22,6 @@ interface DevFlags {
 
 // Teardown gets 1.5 s so the whole exit, dashboard included, fits in the 2 s grace period.
 const TEARDOWN = { teardownTimeoutMs: 1500, teardownBudgetMs: 1500 };
-
-/** Reject with an AbortError as soon as `signal` aborts, for steps that take no signal. */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new DOMException('stopped', 'AbortError'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new DOMException('stopped', 'AbortError'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /**
  * `devspace dev`: find the project, take its lock, load the config, pick the
@@ -50,11 +40,7 @@ export const runDev: CommandRun = async (opts, _args, io) => {
   let stopEarlyWarnings: (() => void) | undefined;
   const releaseOnExit = (): void => lock?.releaseSync();
   try {
-    const { assertSupported, findProjectRoot, loadConfig } = await import('../../engine/config/index.js');
-    const root = await findProjectRoot(io.cwd);
-    if (!root) {
-      throw new UserError(`no devspace.yaml in ${io.cwd} or any parent folder; run \`devspace init\` to create one`, 2);
-    }
+    const root = await requireProjectRoot(io.cwd);
     // Events before the UI attaches wait in the emitter's backlog; in TUI mode warnings also
     // go to stderr now, so they are not lost if we fail before the dashboard opens.
     if (useTui) stopEarlyWarnings = printWarningsUntilUi(events, io.stderr);
@@ -63,27 +49,8 @@ export const runDev: CommandRun = async (opts, _args, io) => {
     process.on('exit', releaseOnExit);
 
     events.send('engine:phase', { phase: 'config', at: Date.now() });
-    const loaded = await untilAborted(
-      loadConfig({
-        cwd: io.cwd, // finds the same root; messages then name the file relative to where the user is
-        env: io.env,
-        ...(flags.var ? { vars: flags.var } : {}),
-        interactive: io.stdin.isTTY === true,
-        prompt: promptFor(io, controller.signal),
-      }),
-      controller.signal,
-    );
-    // Keys that validate but whose feature is not built yet stop here, at their line, not mid-run.
-    assertSupported(loaded);
-    const kube = await untilAborted(
-      resolveKubeTarget({
-        ...(flags.kubeContext ? { kubeContext: flags.kubeContext } : {}),
-        ...(flags.namespace ? { namespace: flags.namespace } : {}),
-        ...(loaded.config.cluster ? { cluster: loaded.config.cluster } : {}),
-        env: io.env,
-      }),
-      controller.signal,
-    );
+    const loaded = await loadProjectConfig(io, flags.var, controller.signal);
+    const kube = await resolveProjectKube(loaded, flags, io, controller.signal);
     events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
 
     const engine = createEngine({

@@ -82,12 +82,19 @@ export async function selectContainer(kc: KubeConfig, spec: TargetSpec, opts: Se
   return { namespace: spec.namespace, pod: pod.metadata!.name!, container };
 }
 
+/** Resolve a target to one running pod (same rules as selectContainer, without choosing a container). */
+export async function selectTargetPod(kc: KubeConfig, spec: TargetSpec, opts: SelectOptions = {}): Promise<V1Pod> {
+  const { CoreV1Api } = await import('@kubernetes/client-node');
+  return selectPod(kc.makeApiClient(CoreV1Api), spec, opts);
+}
+
 async function selectPod(core: CoreV1Api, spec: TargetSpec, opts: SelectOptions): Promise<V1Pod> {
   const { namespace } = spec;
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const end = Date.now() + timeoutMs;
   const labelSelector = selectorString(spec.labelSelector);
-  const what = spec.pod ? `pod ${spec.pod}` : labelSelector ? `a pod with ${labelSelector}` : 'a running pod';
+  const what = spec.pod ? `pod ${spec.pod}` : labelSelector ? `pods with ${labelSelector}` : 'pods';
+  const noun = spec.pod ? `pod ${spec.pod}` : labelSelector ? `pod with ${labelSelector}` : 'pod';
   for (;;) {
     opts.signal?.throwIfAborted();
     let running: V1Pod[];
@@ -112,7 +119,7 @@ async function selectPod(core: CoreV1Api, spec: TargetSpec, opts: SelectOptions)
       }
     }
     if (Date.now() >= end) {
-      throw new UserError(`no running ${what} in namespace ${namespace} after ${Math.round(timeoutMs / 1000)} s`, 1, 'check the deployment with `devspace analyze`');
+      throw new UserError(`no running ${noun} in namespace ${namespace} after ${Math.round(timeoutMs / 1000)} s`, 1, 'check the deployment with `devspace analyze`');
     }
     await sleep(opts.intervalMs ?? 1000, opts.signal);
   }

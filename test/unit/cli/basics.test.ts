@@ -81,10 +81,17 @@ describe('devspace (basics)', () => {
     expect(piped.code).toBe(0);
   });
 
-  it.each(['enter', 'logs', 'analyze', 'build', 'deploy', 'purge', 'sync'])('%s says honestly that it is not supported yet', async (c) => {
-    const r = await devspace([c]);
+  it.each(['build', 'deploy', 'purge'])('%s outside a project is one line, exit 2, pointing at init', async (c) => {
+    const r = await devspace([c], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^error: no devspace\.yaml in .* run `devspace init`/);
+    expect(hasStack(r.stderr)).toBe(false);
+  });
+
+  it.each(['enter', 'logs', 'analyze', 'sync'])('%s without any kubeconfig says so in one line, exit 1', async (c) => {
+    const r = await devspace([c], { cwd: tmp, env: { ...process.env, KUBECONFIG: '', HOME: tmp } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: not supported yet: ${c} (coming with the workflow engine)\n`);
+    expect(r.stderr).toMatch(/^error: no kubeconfig found/);
     expect(hasStack(r.stderr)).toBe(false);
   });
 

@@ -1,0 +1,36 @@
+import type { CommandRun } from '../program.js';
+import { loadProjectConfig, requireProjectRoot, resolveProjectKube, runOneShot } from '../project-context.js';
+
+/** The flags of `devspace purge` after commander parsed them. */
+interface PurgeFlags {
+  namespace?: string;
+  kubeContext?: string;
+  deployments?: string[];
+  var?: Record<string, string>;
+}
+
+/**
+ * `devspace purge`: delete what the deployments put into the cluster, in
+ * reverse order, and return only once it is gone.
+ */
+export const runPurge: CommandRun = async (opts, _args, io) => {
+  const flags = opts as PurgeFlags;
+  return runOneShot(io, async ({ events, signal }) => {
+    await requireProjectRoot(io.cwd);
+    events.send('engine:phase', { phase: 'config', at: Date.now() });
+    const loaded = await loadProjectConfig(io, flags.var, signal);
+    const kube = await resolveProjectKube(loaded, flags, io, signal);
+    events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
+    const { purgeAll } = await import('../../engine/deploy/index.js');
+    const purged = await purgeAll({
+      root: loaded.root,
+      config: loaded.config,
+      kube,
+      events,
+      signal,
+      env: io.env,
+      ...(flags.deployments ? { only: flags.deployments } : {}),
+    });
+    if (purged.length === 0) events.send('engine:info', { scope: 'purge', message: 'nothing to purge' });
+  });
+};

@@ -1,0 +1,262 @@
+import type { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ContainerRef } from '../events.js';
+import { SerialQueue } from './batcher.js';
+import { openExec, type ExecExit, type ExecSession } from './exec-session.js';
+import { parseStatLines, type ParsedListing } from './listing.js';
+import { normalizeRel } from './paths.js';
+import { FETCH_SCRIPT, LIST_SCRIPT, SERVER_SCRIPT, shArgs, WATCH_SCRIPT } from './remote-scripts.js';
+import { readTar, type TarHandlers } from './tar-entries.js';
+import type { FileMeta } from './types.js';
+
+/**
+ * The client half of the container scripts: a persistent upstream server
+ * (one exec for the whole connection), a persistent change watcher, and
+ * one-shot listing and fetch execs whose stdout is a whole listing or tar.
+ */
+
+/** A problem retrying cannot fix (missing tools, a folder that cannot be created). */
+export class FatalSyncError extends Error {
+  override name = 'FatalSyncError';
+}
+
+/** Where sync talks to: the container and the absolute folder in it. */
+export interface RemoteTarget {
+  kc: KubeConfig;
+  ref: ContainerRef;
+  /** Absolute container folder (the server's `pwd`). */
+  root: string;
+}
+
+/** Split a byte stream into text lines. */
+export function onLines(stream: Readable, fn: (line: string) => void): void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const p of parts) fn(p);
+  });
+  stream.on('end', () => {
+    if (rest) fn(rest);
+    rest = '';
+  });
+}
+
+function fatalIfHopeless(message: string): Error {
+  return /executable file not found|no such file or directory.*sh|not found in \$PATH/i.test(message)
+    ? new FatalSyncError(`the container has no POSIX shell (sh): ${message}`)
+    : new Error(message);
+}
+
+function exitText(e: ExecExit): string {
+  return e.lost ? `connection to the container lost (${e.message ?? 'closed'})` : `exited with code ${e.code}${e.message ? `: ${e.message}` : ''}`;
+}
+
+interface Pending {
+  id: string;
+  lines: string[];
+  resolve: (r: { rc: number; lines: string[]; stderr: string }) => void;
+  reject: (err: Error) => void;
+}
+
+/** The long-lived upstream shell: applies tars, deletes, renames and hashes in order. */
+export class UpstreamServer {
+  private readonly pending: Pending[] = [];
+  private readonly writes = new SerialQueue();
+  private nextId = 1;
+  private stderr: string[] = [];
+  private ended?: Error;
+  /** Absolute container folder. */
+  root = '';
+  readonly exit: Promise<ExecExit>;
+
+  private constructor(private readonly session: ExecSession, ready: (root: string) => void, failed: (err: Error) => void) {
+    let started = false;
+    onLines(session.stderr, (l) => {
+      this.stderr.push(l);
+      if (this.stderr.length > 20) this.stderr.shift();
+    });
+    onLines(session.stdout, (line) => {
+      if (line.startsWith('!READY ')) {
+        started = true;
+        ready(line.slice(7));
+      } else if (line.startsWith('!FATAL ')) {
+        this.ended = new FatalSyncError(line.slice(7));
+        failed(this.ended);
+      } else if (line.startsWith('!OK ')) {
+        const [, id, rc] = line.split(' ');
+        const head = this.pending.shift();
+        if (!head || head.id !== id) return void this.fail(new Error('sync protocol out of step with the container'));
+        const stderr = this.stderr.join('\n');
+        this.stderr = [];
+        head.resolve({ rc: Number(rc), lines: head.lines, stderr });
+      } else {
+        this.pending[0]?.lines.push(line);
+      }
+    });
+    this.exit = session.exit.then((e) => {
+      const err = this.ended ?? (e.code === 0 && !e.lost ? new Error('the sync shell stopped') : fatalIfHopeless(exitText(e)));
+      if (!started) failed(err);
+      this.fail(err);
+      return e;
+    });
+  }
+
+  /** Start the server in `containerPath` (created when missing); resolves once it is ready. */
+  static async open(kc: KubeConfig, ref: ContainerRef, containerPath: string, signal?: AbortSignal): Promise<UpstreamServer> {
+    const session = await openExec(kc, ref, shArgs(SERVER_SCRIPT, containerPath), signal);
+    let server!: UpstreamServer;
+    const root = await new Promise<string>((resolve, reject) => {
+      server = new UpstreamServer(session, resolve, reject);
+    });
+    server.root = root;
+    return server;
+  }
+
+  private fail(err: Error): void {
+    this.ended ??= err;
+    for (const p of this.pending.splice(0)) p.reject(this.ended);
+    this.session.close();
+  }
+
+  /** Send one request; resolves with its exit code, output lines and stderr. */
+  request(op: 'T' | 'R' | 'M' | 'H' | 'S' | 'L' | 'P', payload: Buffer = Buffer.alloc(0)): Promise<{ rc: number; lines: string[]; stderr: string }> {
+    if (this.ended) return Promise.reject(this.ended);
+    const id = String(this.nextId++);
+    const done = new Promise<{ rc: number; lines: string[]; stderr: string }>((resolve, reject) => {
+      this.pending.push({ id, lines: [], resolve, reject });
+    });
+    void this.writes
+      .run(async () => {
+        const head = Buffer.from(`${op} ${payload.length} ${id}\n`);
+        await this.session.write(payload.length < 65536 ? Buffer.concat([head, payload]) : head);
+        if (payload.length >= 65536) await this.session.write(payload);
+      })
+      .catch((err: Error) => this.fail(new Error(`cannot send to the container: ${err.message}`)));
+    return done;
+  }
+
+  /** sha256 of container files (relative paths); missing files are left out. */
+  async hash(rels: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (rels.length === 0) return out;
+    const { lines } = await this.request('H', nulList(rels));
+    for (const line of lines) {
+      const m = /^([0-9a-f]{64}) {2}(.*)$/.exec(line);
+      if (m) out.set(normalizeRel(m[2]!), m[1]!);
+    }
+    return out;
+  }
+
+  /** Current container metadata of paths (relative); missing paths are absent from the result. */
+  async stat(rels: readonly string[]): Promise<Map<string, FileMeta>> {
+    const out = new Map<string, FileMeta>();
+    if (rels.length === 0) return out;
+    const { lines } = await this.request('S', nulList(rels));
+    for (const r of parseStatLines(lines).records) out.set(r.rel, r.meta);
+    return out;
+  }
+
+  /** Everything inside the given folders (they included), for folders that appeared whole (moved in). */
+  async listTrees(rels: readonly string[]): Promise<ParsedListing> {
+    if (rels.length === 0) return { records: [], dirs: new Map(), refused: [] };
+    const { lines } = await this.request('L', nulList(rels));
+    return parseStatLines(lines);
+  }
+
+  close(): void {
+    this.fail(new Error('sync stopped'));
+  }
+}
+
+/** `./a\0./b\0` for xargs -0. */
+export function nulList(rels: readonly string[]): Buffer {
+  return Buffer.from(rels.map((r) => `./${r}\0`).join(''));
+}
+
+/** The persistent change watcher; `onReport` gets each batch of changed paths. */
+export class RemoteWatcher {
+  private constructor(
+    private readonly session: ExecSession,
+    readonly exit: Promise<{ gone: boolean; fatal?: string; exit: ExecExit }>,
+  ) {}
+
+  static async open(
+    target: RemoteTarget,
+    intervalMs: number,
+    prune: readonly string[],
+    onReport: (report: ParsedListing) => void,
+    signal?: AbortSignal,
+  ): Promise<RemoteWatcher> {
+    const seconds = (Math.max(100, intervalMs) / 1000).toFixed(2);
+    const session = await openExec(target.kc, target.ref, shArgs(WATCH_SCRIPT, target.root, seconds, ...prune), signal);
+    let gone = false;
+    let fatal: string | undefined;
+    let block: string[] | undefined;
+    let readyResolve!: () => void;
+    const ready = new Promise<void>((resolve) => (readyResolve = resolve));
+    onLines(session.stdout, (line) => {
+      if (block) {
+        if (line === '!E') {
+          onReport(parseStatLines(block));
+          block = undefined;
+        } else block.push(line);
+      } else if (line === '!B') block = [];
+      else if (line === '!READY') readyResolve();
+      else if (line === '!GONE') gone = true;
+      else if (line.startsWith('!FATAL ')) fatal = line.slice(7);
+    });
+    session.stderr.resume();
+    const exit = session.exit.then((e) => ({ gone, exit: e, ...(fatal ? { fatal } : {}) }));
+    await Promise.race([ready, exit]);
+    const early = await Promise.race([exit, Promise.resolve(undefined)]);
+    if (early) {
+      if (early.fatal) throw new FatalSyncError(early.fatal);
+      if (early.gone) throw new FatalSyncError(`the container folder ${target.root} disappeared`);
+      throw fatalIfHopeless(`change watcher ${exitText(early.exit)}`);
+    }
+    return new RemoteWatcher(session, exit);
+  }
+
+  close(): void {
+    this.session.close();
+  }
+}
+
+/** Full listing of the container folder (excluded folders pruned in the container when possible). */
+export async function listRemote(target: RemoteTarget, prune: readonly string[], signal?: AbortSignal): Promise<ParsedListing & { bytes: number }> {
+  const session = await openExec(target.kc, target.ref, shArgs(LIST_SCRIPT, target.root, ...prune), signal);
+  const chunks: Buffer[] = [];
+  session.stdout.on('data', (c: Buffer) => chunks.push(c));
+  session.stderr.resume();
+  const exit = await session.exit;
+  if (exit.lost) throw new Error(`listing the container folder failed: ${exitText(exit)}`);
+  let raw = Buffer.concat(chunks);
+  const bytes = raw.length;
+  if (exit.code === 3) return { records: [], dirs: new Map(), refused: [], bytes };
+  if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw);
+  const lines = raw.toString('utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return { ...parseStatLines(lines), bytes };
+}
+
+/** Fetch paths as a tar and hand each validated entry to `handlers`; resolves with the bytes received. */
+export async function fetchRemote(target: RemoteTarget, rels: readonly string[], handlers: TarHandlers, signal?: AbortSignal): Promise<number> {
+  if (rels.length === 0) return 0;
+  const session = await openExec(target.kc, target.ref, shArgs(FETCH_SCRIPT, target.root), signal);
+  let bytes = 0;
+  session.stdout.on('data', (c: Buffer) => (bytes += c.length));
+  session.stderr.resume();
+  const list = nulList(rels);
+  const sent = session.write(Buffer.concat([Buffer.from(`${list.length}\n`), list]));
+  try {
+    await Promise.all([sent, readTar(session.stdout, handlers, new Set(rels))]);
+  } finally {
+    session.close();
+  }
+  const exit = await session.exit;
+  if (exit.lost && bytes === 0) throw new Error(`fetching from the container failed: ${exitText(exit)}`);
+  return bytes;
+}
