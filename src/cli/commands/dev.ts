@@ -2,6 +2,7 @@ import path from 'node:path';
 import { isAbortError } from '../../engine/errors.js';
 import { DevEngineEmitter } from '../../engine/events.js';
 import { acquireProjectLock, type ProjectLock } from '../../engine/lock/project-lock.js';
+import { devImplementations } from '../../engine/pipeline/dev-implementations.js';
 import { createEngine } from '../../engine/pipeline/engine.js';
 import { waitForAbort } from '../../engine/pipeline/pipeline.js';
 import type { CommandRun } from '../program.js';
@@ -60,6 +61,7 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       events,
       options: { forceBuild: !!flags.forceBuild, forceDeploy: !!flags.forceDeploy, skipPush: !!flags.skipPush },
       pipeline: TEARDOWN,
+      implementations: devImplementations({ dev: true }),
     });
     if (useTui) {
       const header = { project: path.basename(root), context: kube.context, namespace: kube.namespace };

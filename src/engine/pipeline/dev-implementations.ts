@@ -1,0 +1,64 @@
+import type { BuildStageContext } from '../build/stages.js';
+import type { Stage } from '../stage.js';
+import type { EngineContext, StageImplementations } from './dev-stages.js';
+
+/**
+ * The real stages of `devspace dev`, adapted to the one pipeline context.
+ * Subsystems are imported when their stage runs, so a project without
+ * images never loads dockerode and `devspace --version` stays light.
+ */
+
+// Build and push share one context per run: push reads what build produced,
+// and deploy reads `builtImages` back from the engine context.
+const buildContexts = new WeakMap<EngineContext, BuildStageContext>();
+
+async function buildContextFor(ctx: EngineContext, dev: boolean): Promise<BuildStageContext> {
+  let b = buildContexts.get(ctx);
+  if (!b) {
+    const { specsFromConfig } = await import('../build/from-config.js');
+    b = {
+      events: ctx.events,
+      projectRoot: ctx.root,
+      images: specsFromConfig(dev ? ctx.config : { images: ctx.config.images }),
+      dev,
+      forceBuild: ctx.options.forceBuild ?? false,
+      skipPush: ctx.options.skipPush ?? false,
+    };
+    buildContexts.set(ctx, b);
+  }
+  return b;
+}
+
+function lazyStage(name: string, load: () => Promise<Stage<EngineContext>>): Stage<EngineContext> {
+  let stage: Promise<Stage<EngineContext>> | undefined;
+  return {
+    name,
+    async run(ctx, signal) {
+      stage ??= load();
+      return (await stage).run(ctx, signal);
+    },
+  };
+}
+
+/** Stage implementations for `dev` (`dev: true`, overrides apply) or `deploy`-like runs. */
+export function devImplementations(opts: { dev: boolean }): StageImplementations {
+  return {
+    build: {
+      name: 'build',
+      async run(ctx, signal) {
+        const { createBuildStage } = await import('../build/stages.js');
+        const b = await buildContextFor(ctx, opts.dev);
+        await createBuildStage().run(b, signal);
+        (ctx as EngineContext & Pick<BuildStageContext, 'builtImages'>).builtImages = b.builtImages;
+      },
+    },
+    push: {
+      name: 'push',
+      async run(ctx, signal) {
+        const { createPushStage } = await import('../build/stages.js');
+        await createPushStage().run(await buildContextFor(ctx, opts.dev), signal);
+      },
+    },
+    deploy: lazyStage('deploy', async () => (await import('../deploy/stage.js')).createDeployStage()),
+  };
+}
