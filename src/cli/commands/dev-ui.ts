@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import type { DevEngineEmitter } from '../../engine/events.js';
+import type { DashboardActions } from '../../ui/actions.js';
 import type { CliIO } from '../program.js';
 
 /** Whatever shows progress for one `devspace dev` run. */
@@ -10,12 +12,63 @@ export interface Presenter {
   readonly failure: unknown;
 }
 
-/** Plain line output for CI, pipes and `--no-tui`. */
+/**
+ * Plain line output for CI, pipes and `--no-tui`. While the dev terminal has
+ * the screen, lines are held back (capped) and printed when it closes, so
+ * they neither garble the shell nor get lost.
+ */
 export async function startPlain(events: DevEngineEmitter, io: CliIO): Promise<Presenter> {
   const { attachPlainReporter } = await import('../../plain/line-reporter.js');
   const color = io.stdout.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-  const detach = attachPlainReporter(events, io.stdout, { color });
-  return { close: async () => detach(), failure: undefined };
+  const held = new HeldOutput(io.stdout);
+  const unsubscribe = events.subscribe((e) => {
+    if (e.type === 'terminal:state') held.hold(e.payload.state === 'open');
+  });
+  const detach = attachPlainReporter(events, held, { color });
+  return {
+    close: async () => {
+      detach();
+      unsubscribe();
+      held.hold(false);
+    },
+    failure: undefined,
+  };
+}
+
+const HELD_LIMIT = 2000;
+
+/** A writable that passes through, or queues while a shell owns the terminal. */
+class HeldOutput extends Writable {
+  private queue: string[] = [];
+  private dropped = 0;
+  private holding = false;
+
+  constructor(private readonly out: NodeJS.WritableStream) {
+    super({ decodeStrings: false });
+  }
+
+  hold(on: boolean): void {
+    if (on === this.holding) return;
+    this.holding = on;
+    if (on) return;
+    if (this.dropped) this.out.write(`(${this.dropped} earlier lines not shown)\n`);
+    for (const chunk of this.queue) this.out.write(chunk);
+    this.queue = [];
+    this.dropped = 0;
+  }
+
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    const text = chunk.toString();
+    if (!this.holding) this.out.write(text);
+    else {
+      if (this.queue.length >= HELD_LIMIT) {
+        this.queue.shift();
+        this.dropped++;
+      }
+      this.queue.push(text);
+    }
+    done();
+  }
 }
 
 /**
@@ -25,12 +78,13 @@ export async function startPlain(events: DevEngineEmitter, io: CliIO): Promise<P
 export async function startDashboard(
   events: DevEngineEmitter,
   header: { project: string; context: string; namespace: string },
-  onQuit: () => void,
+  actions: DashboardActions,
 ): Promise<Presenter> {
   const { runDashboard } = await import('../../ui/render.js');
   const ui = new AbortController();
   let failure: unknown;
-  const done = runDashboard({ events, header, actions: { quit: onQuit }, signal: ui.signal }).then(onQuit, (err: unknown) => {
+  const onQuit = (): void => actions.quit();
+  const done = runDashboard({ events, header, actions, signal: ui.signal }).then(onQuit, (err: unknown) => {
     failure = err;
     onQuit();
   });

@@ -8,6 +8,7 @@ import { waitForAbort } from '../../engine/pipeline/pipeline.js';
 import type { CommandRun } from '../program.js';
 import { loadProjectConfig, requireProjectRoot, resolveProjectKube } from '../project-context.js';
 import { SIGNAL_EXIT_CODES, trapSignals } from '../signals.js';
+import { dashboardActions } from './dev-actions.js';
 import { printWarningsUntilUi, startDashboard, startPlain, type Presenter } from './dev-ui.js';
 
 /** The flags of `devspace dev` after commander parsed them. */
@@ -36,6 +37,10 @@ export const runDev: CommandRun = async (opts, _args, io) => {
   const trap = trapSignals(controller);
   const events = new DevEngineEmitter();
   const useTui = flags.tui !== false && io.stdout.isTTY === true && io.stdin.isTTY === true;
+  // The dashboard streams logs and opens shells on a key; plain mode opens the
+  // dev terminal like v3.5 when there is a terminal to give it, else streams logs.
+  const session = useTui || io.stdin.isTTY !== true ? ('logs' as const) : undefined;
+  let terminalExit: number | undefined;
   let presenter: Presenter | undefined;
   let lock: ProjectLock | undefined;
   let stopEarlyWarnings: (() => void) | undefined;
@@ -59,13 +64,26 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       config: loaded.config,
       kube,
       events,
-      options: { forceBuild: !!flags.forceBuild, forceDeploy: !!flags.forceDeploy, skipPush: !!flags.skipPush },
+      options: {
+        forceBuild: !!flags.forceBuild,
+        forceDeploy: !!flags.forceDeploy,
+        skipPush: !!flags.skipPush,
+        ...(session ? { session } : {}),
+      },
       pipeline: TEARDOWN,
-      implementations: devImplementations({ dev: true }),
+      implementations: devImplementations({
+        dev: true,
+        terminal: {
+          onExit: (code) => {
+            terminalExit = code;
+            controller.abort('terminal');
+          },
+        },
+      }),
     });
     if (useTui) {
       const header = { project: path.basename(root), context: kube.context, namespace: kube.namespace };
-      presenter = await startDashboard(events, header, () => controller.abort('quit'));
+      presenter = await startDashboard(events, header, dashboardActions(engine, loaded.config, kube, () => controller.abort('quit')));
       stopEarlyWarnings?.();
     } else {
       presenter = await startPlain(events, io);
@@ -75,9 +93,9 @@ export const runDev: CommandRun = async (opts, _args, io) => {
     const keepAlive = setInterval(() => {}, 1 << 30);
     await waitForAbort(controller.signal).finally(() => clearInterval(keepAlive));
     await engine.stop();
-    return finish(trap.received, presenter);
+    return finish(trap.received, presenter, terminalExit);
   } catch (err) {
-    if (controller.signal.aborted && isAbortError(err)) return finish(trap.received, presenter);
+    if (controller.signal.aborted && isAbortError(err)) return finish(trap.received, presenter, terminalExit);
     throw err;
   } finally {
     stopEarlyWarnings?.();
@@ -88,9 +106,10 @@ export const runDev: CommandRun = async (opts, _args, io) => {
   }
 };
 
-/** Exit code after a clean stop; a crashed dashboard is still an error. */
-function finish(signal: keyof typeof SIGNAL_EXIT_CODES | undefined, presenter: Presenter | undefined): number {
+/** Exit code after a clean stop: the dev terminal's (v3.5), the signal's, or 0; a crashed dashboard is still an error. */
+function finish(signal: keyof typeof SIGNAL_EXIT_CODES | undefined, presenter: Presenter | undefined, terminalExit?: number): number {
   if (presenter?.failure) throw presenter.failure;
-  return signal ? SIGNAL_EXIT_CODES[signal] : 0;
+  if (signal) return SIGNAL_EXIT_CODES[signal];
+  return terminalExit ?? 0;
 }
 

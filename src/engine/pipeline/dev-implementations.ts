@@ -1,4 +1,5 @@
 import type { BuildStageContext } from '../build/stages.js';
+import type { TerminalStageOptions } from '../terminal/stage.js';
 import type { Stage } from '../stage.js';
 import type { EngineContext, StageImplementations } from './dev-stages.js';
 
@@ -41,7 +42,7 @@ function lazyStage(name: string, load: () => Promise<Stage<EngineContext>>): Sta
 }
 
 /** Stage implementations for `dev` (`dev: true`, overrides apply) or `deploy`-like runs. */
-export function devImplementations(opts: { dev: boolean }): StageImplementations {
+export function devImplementations(opts: { dev: boolean; terminal?: TerminalStageOptions }): StageImplementations {
   return {
     build: {
       name: 'build',
@@ -60,5 +61,8 @@ export function devImplementations(opts: { dev: boolean }): StageImplementations
       },
     },
     deploy: lazyStage('deploy', async () => (await import('../deploy/stage.js')).createDeployStage()),
+    ports: lazyStage('ports', async () => (await import('../portforward/stage.js')).createPortsStage()),
+    logs: lazyStage('logs', async () => (await import('../logs/stage.js')).createLogsStage()),
+    terminal: lazyStage('terminal', async () => (await import('../terminal/stage.js')).createTerminalStage(opts.terminal)),
   };
 }

@@ -12,6 +12,12 @@ export interface DevOptions {
   forceDeploy?: boolean;
   /** `--skip-push`: keep images local. */
   skipPush?: boolean;
+  /**
+   * What follows the services: a shell (`terminal`, v3.5's default) or log
+   * streaming (`logs`). The dashboard always streams logs and opens shells on
+   * a key; without it, `dev.terminal.disabled` decides.
+   */
+  session?: 'terminal' | 'logs';
 }
 
 /** What every stage of `devspace dev` receives. */
@@ -81,7 +87,7 @@ export function planDevStages(config: StagePlanConfig, options: DevOptions = {})
   if (count(config.dev?.sync)) plan.push('sync');
   if (config.dev?.autoReload) plan.push('auto-reload');
   // v3.5: the terminal opens unless disabled; then container logs are attached instead.
-  plan.push(config.dev?.terminal?.disabled ? 'logs' : 'terminal');
+  plan.push(options.session ?? (config.dev?.terminal?.disabled ? 'logs' : 'terminal'));
   return plan;
 }
 

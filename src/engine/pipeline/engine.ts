@@ -3,7 +3,9 @@ import { DevEngineEmitter } from '../events.js';
 import type { KubeTarget } from '../kube/context.js';
 import type { Stage } from '../stage.js';
 import { buildDevStages, type DevOptions, type EngineContext, type StageImplementations } from './dev-stages.js';
-import { createDevPipeline, type PipelineOptions, type PipelineState } from './pipeline.js';
+import { UserError } from '../errors.js';
+import { createDevPipeline, defaultPhaseOf, type PipelineOptions, type PipelineState } from './pipeline.js';
+import { oneLine } from './teardown.js';
 
 /** Everything the engine needs; no UI, so scripts and tests can drive it directly. */
 export interface CreateEngineOptions {
@@ -29,7 +31,16 @@ export interface Engine {
   start(signal?: AbortSignal): Promise<void>;
   /** Tear everything down in reverse; idempotent, never throws, bounded in time. */
   stop(): Promise<void>;
+  /**
+   * Run build, push and deploy again while the services keep running (they
+   * follow the new pods by themselves). Failures become `engine:error`
+   * events, not a stop; a request during a run is queued once.
+   */
+  rerun(force: { build?: boolean; deploy?: boolean }): Promise<void>;
 }
+
+// The stages that produce a new version; everything after them follows pods.
+const RERUN_STAGES = new Set(['build', 'push', 'deploy']);
 
 /** Assemble an engine over the given (or default) stages. */
 export function createEngine(opts: CreateEngineOptions): Engine {
@@ -38,12 +49,52 @@ export function createEngine(opts: CreateEngineOptions): Engine {
   const stages = opts.stages ?? buildDevStages(opts.config, options, opts.implementations);
   const pipeline = createDevPipeline(stages, events, opts.pipeline);
   const ctx: EngineContext = { events, root: opts.root, config: opts.config, kube: opts.kube, options };
+  // Reruns stop with the engine, like the stages the pipeline owns.
+  const life = new AbortController();
+  let running: Promise<void> | undefined;
+  let queued: { build?: boolean; deploy?: boolean } | undefined;
+  const rerunOnce = async (force: { build?: boolean; deploy?: boolean }): Promise<void> => {
+    const again: EngineContext = {
+      ...ctx,
+      options: { ...options, forceBuild: !!force.build, forceDeploy: !!(force.deploy || force.build) },
+    };
+    for (const stage of stages.filter((s) => RERUN_STAGES.has(s.name))) {
+      events.send('engine:phase', { phase: defaultPhaseOf(stage.name), at: Date.now() });
+      try {
+        await stage.run(again, life.signal);
+      } catch (err) {
+        if (life.signal.aborted) return;
+        events.send('engine:error', { scope: stage.name, message: oneLine(err), ...(err instanceof UserError && err.hint ? { hint: err.hint } : {}) });
+        break;
+      }
+    }
+    events.send('engine:phase', { phase: 'dev', at: Date.now() });
+  };
+  const rerun = (force: { build?: boolean; deploy?: boolean }): Promise<void> => {
+    if (running) {
+      queued = { build: queued?.build || force.build, deploy: queued?.deploy || force.deploy };
+      return running;
+    }
+    running = (async () => {
+      let next: typeof queued = force;
+      while (next && !life.signal.aborted) {
+        queued = undefined;
+        await rerunOnce(next);
+        next = queued;
+      }
+    })().finally(() => (running = undefined));
+    return running;
+  };
   return {
+    rerun,
     events,
     get state() {
       return pipeline.state;
     },
     start: (signal) => pipeline.start(ctx, signal),
-    stop: () => pipeline.stop(),
+    stop: () => {
+      life.abort();
+      return pipeline.stop();
+    },
   };
 }

@@ -93,7 +93,9 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
   });
   const warned = new Map<string, number>();
   let everReady = false;
-  let watch: PodWatch | undefined;
+  // Watch first: a connection may arrive while later ports are still being bound.
+  const ownWatch = !opts.podWatch;
+  const pods: PodWatch = opts.podWatch ?? watchPods(kc, spec.target, { signal });
   let countTimer: NodeJS.Timeout | undefined;
 
   const emit = (l: Listener): void => {
@@ -102,14 +104,14 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
       bindAddress: l.bindAddress,
       localPort: l.port,
       remotePort: l.remotePort,
-      ...(watch?.selected && l.state !== 'stopped' && l.state !== 'failed' ? { pod: watch.selected.metadata?.name } : {}),
+      ...(pods.selected && l.state !== 'stopped' && l.state !== 'failed' ? { pod: pods.selected.metadata?.name } : {}),
       state: l.state,
       ...(l.error ? { error: l.error } : {}),
       connections: l.sockets.size,
     });
   };
   const setState = (state: ForwardState, error?: string): void => {
-    const pod = watch?.selected?.metadata?.uid;
+    const pod = pods.selected?.metadata?.uid;
     for (const l of listeners) {
       if (l.state === state && l.error === error && l.pod === pod) continue;
       l.state = state;
@@ -144,6 +146,7 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
       if (l.server) await closeServer(l.server, []);
     }
     opts.signal?.removeEventListener('abort', stop);
+    if (ownWatch) pods.close();
     const failed = listeners.find((x) => !x.server);
     if (failed) {
       failed.state = 'failed';
@@ -153,9 +156,6 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
     throw err;
   }
 
-  const ownWatch = !opts.podWatch;
-  const pods: PodWatch = opts.podWatch ?? watchPods(kc, spec.target, { signal });
-  watch = pods;
   const refresh = (): void => {
     if (signal.aborted) return;
     if (pods.selected) {

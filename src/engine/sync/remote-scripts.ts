@@ -42,7 +42,9 @@ done
 
 /**
  * Change watcher: `$1` = absolute container folder, `$2` = seconds between
- * checks, the rest = find prune tokens. busybox has no inotify tool, so each
+ * checks, `$3` = seconds between checks after 20 checks found nothing (idle
+ * cost halves, worst-case latency stays about a second), the rest = find
+ * prune tokens. busybox has no inotify tool, so each
  * check runs `find -newer <stamp>` (one lstat per path, no reads, no hashes).
  * busybox compares whole seconds, so the stamp is set one second before the
  * previous check started: an edit in the same second as a check is reported
@@ -53,7 +55,7 @@ done
  * stdin is passed on as fd 3 because background jobs get /dev/null).
  */
 export const WATCH_SCRIPT = `
-R=$1; I=$2; shift 2
+R=$1; I=$2; IDLE=$3; shift 3
 cd -- "$R" 2>/dev/null || { echo "!GONE"; exit 4; }
 T=$(mktemp -d 2>/dev/null) || { echo "!FATAL no writable temp folder in the container (mktemp -d failed)"; exit 5; }
 export T
@@ -65,7 +67,9 @@ renice -n 10 -p $$ >/dev/null 2>&1
 F='%f %s %Y %y %n'; export F
 touch -d "@$(( $(date +%s) - 1 ))" "$T/a"
 echo "!READY"
-while sleep "$I"; do
+quiet=0
+while :; do
+  if [ "$quiet" -ge 20 ]; then sleep "$IDLE"; else sleep "$I"; fi
   [ . -ef "$R" ] || { echo "!GONE"; exit 4; }
   touch -d "@$(( $(date +%s) - 1 ))" "$T/c"
   find . "$@" -newer "$T/a" -exec stat -c "$F" {} + >"$T/o" 2>/dev/null
@@ -75,6 +79,9 @@ while sleep "$I"; do
       find "$d" -mindepth 1 -maxdepth 1 -exec stat -c "$F" {} + >"$T/d" 2>/dev/null && { echo "!D $d"; cat "$T/d"; }
     done
     echo "!E"
+    quiet=0
+  else
+    quiet=$((quiet + 1))
   fi
   mv -f "$T/c" "$T/a"
 done

@@ -138,6 +138,27 @@ export class UpstreamServer {
     return done;
   }
 
+  /** Send a request whose payload is streamed; it must yield exactly `length` bytes or the session is closed. */
+  requestStream(op: 'T', length: number, data: AsyncIterable<Buffer>): Promise<{ rc: number; lines: string[]; stderr: string }> {
+    if (this.ended) return Promise.reject(this.ended);
+    const id = String(this.nextId++);
+    const done = new Promise<{ rc: number; lines: string[]; stderr: string }>((resolve, reject) => {
+      this.pending.push({ id, lines: [], resolve, reject });
+    });
+    void this.writes
+      .run(async () => {
+        await this.session.write(`${op} ${length} ${id}\n`);
+        let sent = 0;
+        for await (const chunk of data) {
+          sent += chunk.length;
+          await this.session.write(chunk);
+        }
+        if (sent !== length) throw new Error(`streamed ${sent} of ${length} bytes`);
+      })
+      .catch((err: Error) => this.fail(new Error(`cannot send to the container: ${err.message}`)));
+    return done;
+  }
+
   /** sha256 of container files (relative paths); missing files are left out. */
   async hash(rels: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -190,8 +211,9 @@ export class RemoteWatcher {
     onReport: (report: ParsedListing) => void,
     signal?: AbortSignal,
   ): Promise<RemoteWatcher> {
-    const seconds = (Math.max(100, intervalMs) / 1000).toFixed(2);
-    const session = await openExec(target.kc, target.ref, shArgs(WATCH_SCRIPT, target.root, seconds, ...prune), signal);
+    const fast = Math.max(100, intervalMs);
+    const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+    const session = await openExec(target.kc, target.ref, shArgs(WATCH_SCRIPT, target.root, seconds(fast), seconds(Math.max(fast, 1000)), ...prune), signal);
     let gone = false;
     let fatal: string | undefined;
     let block: string[] | undefined;

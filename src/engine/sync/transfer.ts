@@ -1,5 +1,5 @@
 import type { Connection, SyncContext } from './context.js';
-import { expectedRemote, packTar, readLocal, type PackItem } from './pack.js';
+import { expectedRemote, packTar, readLocal, streamTar, type PackItem } from './pack.js';
 import { isWithin } from './paths.js';
 import { nulList } from './remote.js';
 import { forget, hashBuffer, markSynced } from './state.js';
@@ -49,6 +49,14 @@ export async function upload(ctx: SyncContext, conn: Connection, rels: readonly 
       result.changed.push(item.rel);
     }
   };
+  const sendBig = async (item: PackItem): Promise<void> => {
+    const tar = await streamTar(ctx.root, item);
+    result.bytes += tar.length;
+    const { rc, stderr } = await conn.server.requestStream('T', tar.length, tar.data);
+    if (rc !== 0) return ctx.warn(`uploading ${item.rel} to the container failed: ${firstLine(stderr)}`);
+    markSynced(ctx.state, item.rel, item.meta, expectedRemote(item.meta), tar.hash());
+    result.changed.push(item.rel);
+  };
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
     const sending = send(chunk);
@@ -64,6 +72,10 @@ export async function upload(ctx: SyncContext, conn: Connection, rels: readonly 
     const items = await Promise.all(rels.slice(i, i + READ_AHEAD).map((rel) => readLocal(ctx.root, rel)));
     for (const item of items) {
       if (!item || item.meta.type === 'other') continue;
+      if (item.meta.type === 'file' && item.content === undefined) {
+        await sendBig(item);
+        continue;
+      }
       chunk.push(item);
       chunkBytes += item.content?.length ?? 0;
       if (chunkBytes >= CHUNK_BYTES || chunk.length >= CHUNK_ITEMS) await flush();

@@ -43,7 +43,7 @@ export interface SyncSpec {
   uploadExcludePaths?: string[];
   /** gitignore patterns never downloaded. */
   downloadExcludePaths?: string[];
-  /** In-container change check interval (default 500 ms). */
+  /** In-container change check interval (default 500 ms; 1 s after ten quiet seconds). */
   pollIntervalMs?: number;
   /** Quiet time that closes a local change batch (default 10 ms; a batch never waits longer than 300 ms). */
   debounceMs?: number;

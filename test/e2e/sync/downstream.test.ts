@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,13 @@ describe('downstream sync', () => {
     await sh(kc, ref, 'echo moved > /tmp/m.txt && touch -d @1500000000 /tmp/m.txt && mv /tmp/m.txt /app/moved-in.txt && mv /app/gen /app/generated');
     await waitFor(async () => read('moved-in.txt') === 'moved\n' && read('generated/deep/x.txt') === 'two\n' && !fs.existsSync(p('gen')), WAIT, 'moved files');
     expect(fs.statSync(p('moved-in.txt')).mtimeMs).toBe(1_500_000_000_000);
+  });
+
+  it('brings a big file written in the container intact', async () => {
+    await sh(kc, ref, 'dd if=/dev/urandom of=/tmp/big.bin bs=1048576 count=20 2>/dev/null && mv /tmp/big.bin /app/big.bin');
+    const want = (await sh(kc, ref, 'sha256sum /app/big.bin')).out.split(' ')[0];
+    await waitFor(async () => fs.existsSync(p('big.bin')) && createHash('sha256').update(fs.readFileSync(p('big.bin'))).digest('hex') === want, WAIT, 'big.bin locally');
+    expect(fs.statSync(p('big.bin')).size).toBe(20 * 1024 * 1024);
   });
 
   it('deletes locally what the container deleted', async () => {

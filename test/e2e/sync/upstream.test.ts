@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,16 @@ describe('upstream sync', () => {
     expect(here.filter((l) => l.startsWith('f burst/')).length).toBe(1500 - 50);
     expect(here).toEqual(there);
     expect((await sh(kc, ref, 'cat /app/burst/d2/f3.txt; ls /app/burst/d0 | wc -l; ls /app/burst | wc -l')).out).toBe(`d2 f3 second xxx\n50\n15\n`);
+  });
+
+  it('streams a file bigger than the in-memory limit and it arrives intact', async () => {
+    const big = Buffer.alloc(20 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
+    fs.writeFileSync(p('big.bin'), big);
+    const [here, there] = await same();
+    expect(here).toEqual(there);
+    const want = createHash('sha256').update(big).digest('hex');
+    expect((await sh(kc, ref, 'sha256sum /app/big.bin')).out.split(' ')[0]).toBe(want);
   });
 
   it('reported each batch with direction, files, bytes and time', () => {
