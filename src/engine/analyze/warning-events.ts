@@ -46,6 +46,17 @@ function trueSince(pod: V1Pod, type: string): number | undefined {
   return c?.status === 'True' ? (toMs(c.lastTransitionTime) ?? 0) : undefined;
 }
 
+// Pod set-up troubles (volumes, sandbox, network) that the pod got past once a container started.
+const SETUP_REASONS = new Set(['FailedMount', 'FailedAttachVolume', 'FailedCreatePodSandBox', 'NetworkNotReady', 'FailedSync']);
+
+/** When the first container of the pod started, if one has. */
+function firstContainerStart(pod: V1Pod): number | undefined {
+  const starts = (pod.status?.containerStatuses ?? [])
+    .map((c) => toMs(c.state?.running?.startedAt ?? c.state?.terminated?.startedAt ?? c.lastState?.terminated?.startedAt))
+    .filter((t): t is number => t !== undefined);
+  return starts.length ? Math.min(...starts) : undefined;
+}
+
 function podEventRelevant(e: CoreV1Event, pod: V1Pod | undefined, findings: readonly Finding[]): boolean {
   if (!pod) return false; // gone, or not selected by -l
   const uid = e.involvedObject?.uid;
@@ -55,6 +66,9 @@ function podEventRelevant(e: CoreV1Event, pod: V1Pod | undefined, findings: read
   const at = eventTime(e);
   const ready = trueSince(pod, 'Ready');
   if (ready !== undefined && at <= ready) return false; // resolved: the pod became Ready after it
+  const started = firstContainerStart(pod);
+  // Under load a fresh namespace often logs a transient FailedMount of kube-api-access before its CA configmap exists.
+  if (SETUP_REASONS.has(e.reason ?? '') && started !== undefined && at <= started) return false;
   const scheduled = trueSince(pod, 'PodScheduled');
   if (e.reason === 'FailedScheduling' && scheduled !== undefined && at <= scheduled) return false; // placed after all
   const mine = findings.filter((f) => f.object === `pod/${pod.metadata?.name}` || f.object.startsWith(`pod/${pod.metadata?.name}/`));

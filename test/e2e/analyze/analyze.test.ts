@@ -109,7 +109,8 @@ describe('analyzeNamespace on the real cluster', () => {
 
   it('finds a container that exited with an error, with its last log lines', async () => {
     const findings = await analyzeNamespace(kc, ns.exit!.name, { wait: true, timeoutMs: 60_000 });
-    expect(findings).toHaveLength(1);
+    // Compared as text so a failure shows what else was found.
+    expect(findings.map((f) => `${f.kind} ${f.object}: ${f.message}`)).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'error', kind: 'exited-error', object: 'pod/once/main' });
     expect(findings[0]!.message).toContain('exited with code 1');
     expect(findings[0]!.logTail).toEqual(expect.arrayContaining(['preparing', 'fatal: config missing']));
@@ -141,7 +142,7 @@ describe('analyzeNamespace on the real cluster', () => {
 
   it('finds a readiness probe that keeps failing, after waiting out its grace period', async () => {
     const findings = await analyzeNamespace(kc, ns.ready!.name, { wait: true, timeoutMs: 90_000 });
-    expect(findings).toHaveLength(1);
+    expect(findings.map((f) => `${f.kind} ${f.object}: ${f.message}`)).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'error', kind: 'not-ready', object: 'pod/never-ready/main' });
     expect(findings[0]!.message).toContain('exec `sh -c echo not yet; exit 1`');
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnosePod } from '../../../src/engine/analyze/diagnose-pod.js';
 import { eventFindings, type EventCheckContext, type ObjectState } from '../../../src/engine/analyze/warning-events.js';
 import type { Finding } from '../../../src/engine/events.js';
-import { allEvents, ctxFor, eventFrom, NOW, pod, POD_NAMES, quotaEvents } from './helpers.js';
+import { allEvents, ctxFor, eventFrom, NOW, pod, podFrom, POD_NAMES, quotaEvents } from './helpers.js';
 
 const RS = 'ReplicaSet/web-557554696';
 const RS_UID = quotaEvents()[0]!.involvedObject.uid!;
@@ -114,5 +114,36 @@ describe('eventFindings on events captured from the test bed', () => {
     expect(f).toMatchObject({ severity: 'warning', object: 'service/web' });
     expect(f!.message).toBe('Service web reported a problem (SomethingOdd, 4× in 2 min, last 5 s ago): bad red thing');
     expect(f!.hint).toBe('`kubectl describe service web -n an-scratch` shows the details');
+  });
+});
+
+describe('pod set-up warnings the pod got past', () => {
+  const started = new Date(NOW - 60_000).toISOString();
+  const exited = podFrom({
+    metadata: { name: 'once', namespace: 'an-scratch', uid: 'u-once' },
+    spec: { containers: [{ name: 'main', image: 'x' }] },
+    status: {
+      phase: 'Failed',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{ name: 'main', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, startedAt: started } } }],
+    },
+  });
+  const mount = (at: number) =>
+    eventFrom({
+      metadata: { name: `once.${at}`, namespace: 'an-scratch' },
+      involvedObject: { kind: 'Pod', name: 'once', namespace: 'an-scratch', uid: 'u-once' },
+      type: 'Warning',
+      reason: 'FailedMount',
+      message: 'MountVolume.SetUp failed for volume "kube-api-access-x" : object "an-scratch"/"kube-root-ca.crt" not registered',
+      lastTimestamp: new Date(at).toISOString(),
+      count: 1,
+    });
+
+  it('drops a FailedMount from before the container started (a fresh namespace under load)', () => {
+    expect(eventFindings([mount(NOW - 65_000)], ctx({ pods: [exited] }))).toEqual([]);
+  });
+
+  it('keeps a FailedMount that happened after the container started', () => {
+    expect(eventFindings([mount(NOW - 30_000)], ctx({ pods: [exited] }))).toHaveLength(1);
   });
 });
