@@ -18,7 +18,9 @@ export interface ListenOrigin {
  * ports and bad addresses become one-line UserErrors naming the setting.
  */
 export function listen(host: string, port: number, origin: ListenOrigin, onSocket: (sock: net.Socket) => void): Promise<net.Server> {
-  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, onSocket);
+  // noDelay: small replies (headers, then body) must not wait on Nagle and the peer's delayed ACK;
+  // without it keep-alive requests took ~17 ms where kubectl (Go sets TCP_NODELAY) took ~4 ms.
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, onSocket);
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.close();
