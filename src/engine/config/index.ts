@@ -1,5 +1,6 @@
 /**
- * The config subsystem: find, read, substitute and validate devspace.yaml (v1beta2, DevSpace v3.5).
+ * The config subsystem: find, read, substitute and validate devspace.yaml (v1beta2, DevSpace v3.5; the
+ * older versions v3.5 read are upgraded to v1beta2 on load, see legacy/upgrade.ts).
  * Everything other modules need is exported here; import from this file, not the parts.
  */
 export { loadConfig, parseConfigText } from './load.js';

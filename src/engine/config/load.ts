@@ -4,14 +4,15 @@ import { ConfigError, UserError, type ConfigIssue } from '../errors.js';
 import { Locator } from './locate.js';
 import { MAX_CONFIG_BYTES, parseYaml, tooLargeIssue } from './parse-yaml.js';
 import { checkReferences } from './references.js';
-import { CONFIG_FILE, findProjectRoot } from './root.js';
+import { isLegacyVersion, LEGACY_VERSIONS } from './legacy/upgrade.js';
+import { loadLegacy } from './legacy/load-legacy.js';
+import { configFileIn, findProjectRoot, rootOfConfigFile } from './root.js';
 import { CONFIG_VERSION } from './schema.js';
 import type { LoadedConfig, LoadOptions } from './types.js';
 import { describe, validateSchema } from './validate.js';
 import { substituteVariables } from './variables.js';
 
-// Versions DevSpace v3.5 still upgraded in memory; naming them gives a better error than "unknown".
-const OLDER_VERSIONS = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4', 'v1beta1'];
+const READS = `DevSpace v3.5 configs, ${LEGACY_VERSIONS[0]} to ${CONFIG_VERSION}`;
 
 /** Finds, reads and validates devspace.yaml; throws UserError when there is none and ConfigError when it is invalid. */
 export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
@@ -21,8 +22,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
     file = path.resolve(cwd, opts.file);
   } else {
     const root = await findProjectRoot(cwd);
-    if (!root) throw new UserError(`no devspace.yaml found in ${cwd} or any parent directory; run \`devspace init\``, 2);
-    file = path.join(root, CONFIG_FILE);
+    const found = root && (await configFileIn(root));
+    if (!found) throw new UserError(`no devspace.yaml found in ${cwd} or any parent directory; run \`devspace init\``, 2);
+    file = found;
   }
   const shown = displayName(cwd, file);
 
@@ -61,7 +63,7 @@ async function parseInternal(
   const parsed = parseYaml(text, shown);
   if (!parsed.ok) throw new ConfigError(parsed.issues);
   const locator = new Locator(parsed.doc, parsed.lines);
-  const root = path.dirname(absFile);
+  const root = rootOfConfigFile(absFile);
 
   let substituted;
   try {
@@ -83,6 +85,11 @@ async function parseInternal(
     // Other errors would be judged against the wrong schema.
     throw new ConfigError(sortIssues([...issues, versionIssue]));
   }
+  if (isLegacyVersion(data.version)) {
+    const legacy = loadLegacy(data.version, data, { file: shown, locator, unresolved: substituted.unresolved, issues });
+    if (!legacy.ok) throw new ConfigError(sortIssues(dedupe(legacy.issues)));
+    return { root, file: absFile, config: legacy.config, locate: legacy.locate };
+  }
   const validated = validateSchema(data, shown, locator, substituted.unresolved);
   if (!validated.ok) issues.push(...validated.issues);
   issues.push(...checkReferences(data, shown, locator));
@@ -101,10 +108,11 @@ function checkVersion(data: Record<string, unknown>, file: string, locator: Loca
   if (version === undefined || version === null || version === CONFIG_VERSION) return undefined;
   const at = { file, ...locator.value(['version']), path: 'version' };
   if (typeof version !== 'string') return { ...at, message: `expected string "${CONFIG_VERSION}", found ${describe(version)}` };
-  if (OLDER_VERSIONS.includes(version)) {
-    return { ...at, message: `config version ${version} is older than ${CONFIG_VERSION}; upgrade the file to ${CONFIG_VERSION} (DevSpace v3.5 format)` };
+  if (isLegacyVersion(version)) return undefined;
+  if (/^v1beta([3-9]|\d{2,})$/.test(version) || /^v[2-9]/.test(version)) {
+    return { ...at, message: `config version "${version}" is newer than ${CONFIG_VERSION} (it comes from DevSpace v4 or later); this devspace reads ${READS}` };
   }
-  return { ...at, message: `unknown config version "${version}"; this devspace reads ${CONFIG_VERSION} (DevSpace v3.5 format)` };
+  return { ...at, message: `unknown config version "${version}"; this devspace reads ${READS}` };
 }
 
 function displayName(cwd: string, file: string): string {

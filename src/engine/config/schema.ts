@@ -9,7 +9,7 @@ import { bool, name, obj, str, strList } from './schema-common.js';
  * validation, the exported types and devspace.schema.json all come from.
  */
 
-/** The only config version this devspace reads; a file without `version` is taken as this one. */
+/** The config version this devspace works in; a file without `version` is taken as this one, older ones are upgraded to it. */
 export const CONFIG_VERSION = 'v1beta2';
 
 /** `dependencies[].source`: where a dependency project lives. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from '../errors.js';
-import { formatPath, type Locator } from './locate.js';
+import { formatPath, type ConfigPath, type Locator } from './locate.js';
 import { DevspaceConfigSchema } from './schema.js';
 import { knownKeysOf } from './schema-common.js';
 import { closest } from './suggest.js';
@@ -27,11 +27,34 @@ export type Validated = { ok: true; config: DevspaceConfig } | { ok: false; issu
 
 /** Validates the variable-substituted data against the v1beta2 schema and explains each problem in file terms. */
 export function validateSchema(data: unknown, file: string, locator: Locator, skip: Set<string>): Validated {
-  const result = DevspaceConfigSchema.safeParse(data, { reportInput: true });
-  if (result.success) return { ok: true, config: result.data };
+  const result = validateWith(DevspaceConfigSchema, data, file, locator, skip, { laterHints: true });
+  return result.ok ? { ok: true, config: result.value } : result;
+}
+
+/** How validateWith words and places its issues. */
+export interface ExplainOptions {
+  /** Add advice for keys that arrived after v1beta2 (fits v1beta2 files only). */
+  laterHints?: boolean;
+  /** Maps a path of the validated data to the path in the file (for data upgraded from an older version). */
+  origin?: (path: ConfigPath) => ConfigPath;
+  /** Appended to every message. */
+  suffix?: string;
+}
+
+/** Validates data against any config schema (older versions have their own) and explains each problem in file terms. */
+export function validateWith<T>(
+  schema: z.ZodType<T>,
+  data: unknown,
+  file: string,
+  locator: Locator,
+  skip: Set<string>,
+  options: ExplainOptions = {},
+): { ok: true; value: T } | { ok: false; issues: ConfigIssue[] } {
+  const result = schema.safeParse(data, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
   const issues: ConfigIssue[] = [];
   for (const iss of result.error.issues) {
-    for (const issue of explain(iss, file, locator)) {
+    for (const issue of explain(iss, file, locator, options)) {
       // A value that still holds an unresolved ${VAR} already has its own error.
       if (!skip.has(issue.path)) issues.push(issue);
     }
@@ -39,29 +62,30 @@ export function validateSchema(data: unknown, file: string, locator: Locator, sk
   return { ok: false, issues };
 }
 
-function explain(iss: z.core.$ZodIssue, file: string, locator: Locator): ConfigIssue[] {
+function explain(iss: z.core.$ZodIssue, file: string, locator: Locator, options: ExplainOptions): ConfigIssue[] {
   const path = iss.path as (string | number)[];
-  const at = (p: (string | number)[], message: string, key = false): ConfigIssue => ({
-    file,
-    ...(key ? locator.key(p) : locator.value(p)),
-    path: formatPath(p),
-    message,
-  });
+  const origin = options.origin ?? ((p: ConfigPath) => p);
+  const at = (p: (string | number)[], message: string, key = false): ConfigIssue => {
+    const o = origin(p);
+    return { file, ...(key ? locator.key(o) : locator.value(o)), path: formatPath(o), message: message + (options.suffix ?? '') };
+  };
   const input = (iss as { input?: unknown }).input;
   switch (iss.code) {
     case 'unrecognized_keys': {
       const known = typeof input === 'object' && input !== null ? (knownKeysOf.get(input) ?? []) : [];
-      return iss.keys.map((key) => at([...path, key], unknownKeyMessage(key, known, laterVersionHint(path, key)), true));
+      return iss.keys.map((key) =>
+        at([...path, key], unknownKeyMessage(key, known, options.laterHints ? laterVersionHint(path, key) : undefined), true),
+      );
     }
     case 'invalid_type': {
       const expected = typeName(iss.expected);
       if (input === undefined) {
         const last = path[path.length - 1];
         // `key:` with nothing after it was dropped as "unset"; say so rather than claim the key is missing.
-        if (locator.has(path)) return [at(path, `\`${String(last)}\` is empty; expected ${expected}`)];
+        if (locator.has(origin(path))) return [at(path, `\`${String(last)}\` is empty; expected ${expected}`)];
         return [at(path.slice(0, -1), `missing required key \`${String(last)}\` (${expected})`)].map((i) => ({
           ...i,
-          path: formatPath(path),
+          path: formatPath(origin(path)),
         }));
       }
       return [at(path, `expected ${expected}, found ${describe(input)}`)];

@@ -62,6 +62,7 @@ export function devImplementations(opts: { dev: boolean; terminal?: TerminalStag
     },
     deploy: lazyStage('deploy', async () => (await import('../deploy/stage.js')).createDeployStage()),
     ports: lazyStage('ports', async () => (await import('../portforward/stage.js')).createPortsStage()),
+    sync: lazyStage('sync', async () => (await import('../sync/stage.js')).createSyncStage()),
     logs: lazyStage('logs', async () => (await import('../logs/stage.js')).createLogsStage()),
     terminal: lazyStage('terminal', async () => (await import('../terminal/stage.js')).createTerminalStage(opts.terminal)),
   };

@@ -74,8 +74,8 @@ describe('devspace dev on examples/quickstart', () => {
       await writeFile(index, (await readFile(index, 'utf8')) + `<p>${marker}</p>\n`);
       const edited = await waitFor(async () => ((await page()).includes(marker) ? page() : undefined), 30_000, 'the synced edit on the page');
       expect(edited).toContain(marker);
-      // httpd -v (the dev entrypoint override) logs each request; the log stage streams it.
-      await waitFor(async () => /logs\s+\S+.*GET|"GET \//.test(dev.output()), 30_000, `a request in the streamed logs\n${dev.output()}`);
+      // httpd -v (the dev entrypoint override) logs each response; the log stage streams it.
+      await waitFor(async () => /logs\s+quickstart-\S+\/container-0\s+.*response:200/.test(dev.output()), 30_000, `a request in the streamed logs\n${dev.output()}`);
     } finally {
       dev.child.kill('SIGINT');
     }
@@ -86,6 +86,12 @@ describe('devspace dev on examples/quickstart', () => {
   });
 
   it('a second run with nothing changed skips build, push and deploy', async () => {
+    // The edit above changed the build context, so one run rebuilds first (v3.5 semantics:
+    // the image always matches the source); the run after it must skip everything.
+    const warm = startDev();
+    await waitFor(() => page().catch(() => undefined), 180_000, 'the rebuilt app');
+    warm.child.kill('SIGINT');
+    expect(await warm.exit).toBe(130);
     const dev = startDev();
     try {
       await waitFor(() => page().catch(() => undefined), 120_000, 'the app again');

@@ -140,14 +140,23 @@ describe('schema and reference errors', () => {
   });
 
   describe('version', () => {
-    it('rejects unknown and older versions and non-strings, before anything else', async () => {
+    it('rejects unknown and later versions and non-strings, before anything else', async () => {
       expect(await problems('version: v1beta3\nimages: 5\n')).toEqual([
-        '1:10 version: unknown config version "v1beta3"; this devspace reads v1beta2 (DevSpace v3.5 format)',
+        '1:10 version: config version "v1beta3" is newer than v1beta2 (it comes from DevSpace v4 or later); this devspace reads DevSpace v3.5 configs, v1alpha1 to v1beta2',
       ]);
-      expect(await problems('version: v1beta1\n')).toEqual([
-        '1:10 version: config version v1beta1 is older than v1beta2; upgrade the file to v1beta2 (DevSpace v3.5 format)',
+      expect(await problems('version: v2beta1\n')).toEqual([
+        '1:10 version: config version "v2beta1" is newer than v1beta2 (it comes from DevSpace v4 or later); this devspace reads DevSpace v3.5 configs, v1alpha1 to v1beta2',
+      ]);
+      // `v1` came before v1alpha1 (DevSpace v1); v3.5 did not read it either.
+      expect(await problems('version: v1\n')).toEqual([
+        '1:10 version: unknown config version "v1"; this devspace reads DevSpace v3.5 configs, v1alpha1 to v1beta2',
       ]);
       expect(await problems('version: 2\n')).toEqual(['1:10 version: expected string "v1beta2", found number 2']);
+    });
+
+    it('reads the older versions DevSpace v3.5 upgraded (test/unit/config/legacy.test.ts has the details)', async () => {
+      const loaded = await parseConfigText('version: v1beta1\n', 'devspace.yaml', { env: {} });
+      expect(loaded.config).toEqual({ version: 'v1beta2' });
     });
   });
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,20 @@ describe('project root discovery and loading from disk', () => {
     await mkdir(path.join(base, 'bad'), { recursive: true });
     await writeFile(path.join(base, 'bad', 'devspace.yaml'), 'version: v1beta2\ndev:\n  prots: []\n');
     await mkdir(path.join(base, 'dir-not-file', 'devspace.yaml'), { recursive: true });
+    // Projects from before DevSpace v3 keep their config in .devspace/config.yaml.
+    await mkdir(path.join(base, 'legacy', '.devspace'), { recursive: true });
+    await mkdir(path.join(base, 'legacy', 'src'), { recursive: true });
+    await writeFile(
+      path.join(base, 'legacy', '.devspace', 'config.yaml'),
+      'version: v1alpha1\ncluster:\n  namespace: old\ndevSpace:\n  ports:\n  - labelSelector: {a: b}\n    portMappings:\n    - localPort: 3000\n',
+    );
+    await mkdir(path.join(base, 'legacy-bad', '.devspace'), { recursive: true });
+    await writeFile(path.join(base, 'legacy-bad', '.devspace', 'config.yaml'), 'version: v1alpha1\ndevSpace:\n  prots: []\n');
+    await mkdir(path.join(base, 'both', '.devspace'), { recursive: true });
+    await writeFile(path.join(base, 'both', '.devspace', 'config.yaml'), 'version: v1alpha1\ncluster:\n  namespace: old\n');
+    await writeFile(path.join(base, 'both', 'devspace.yaml'), 'version: v1beta2\ncluster:\n  namespace: new\n');
+    await mkdir(path.join(base, 'only-generated', '.devspace'), { recursive: true });
+    await writeFile(path.join(base, 'only-generated', '.devspace', 'generated.yaml'), 'activeConfig: default\n');
   });
   afterEach(() => {
     process.env.HOME = savedHome;
@@ -79,6 +93,44 @@ describe('project root discovery and loading from disk', () => {
       (e: unknown) => e,
     );
     expect((err as ConfigError).issues[0]?.file).toBe(path.join(base, 'bad', 'devspace.yaml'));
+  });
+
+  describe('the legacy .devspace/config.yaml', () => {
+    it('marks a project root, found from a subdirectory; the root is the project, not .devspace', async () => {
+      expect(await findProjectRoot(path.join(base, 'legacy', 'src'))).toBe(path.join(base, 'legacy'));
+      const loaded = await loadConfig({ cwd: path.join(base, 'legacy', 'src'), env: {} });
+      expect(loaded.root).toBe(path.join(base, 'legacy'));
+      expect(loaded.file).toBe(path.join(base, 'legacy', '.devspace', 'config.yaml'));
+      expect(loaded.config.cluster?.namespace).toBe('old');
+      expect(loaded.config.dev?.ports?.[0]?.forward).toEqual([{ port: 3000 }]);
+      expect(loaded.locate(['dev', 'ports', 0, 'forward', 0, 'port'])).toEqual({ line: 8, column: 18 });
+    });
+
+    it('is read in place: nothing is renamed or written', async () => {
+      await loadConfig({ cwd: path.join(base, 'legacy'), env: {} });
+      expect((await readdir(path.join(base, 'legacy'))).sort()).toEqual(['.devspace', 'src']);
+      expect(await readdir(path.join(base, 'legacy', '.devspace'))).toEqual(['config.yaml']);
+    });
+
+    it('names the legacy file in errors', async () => {
+      const err = await loadConfig({ cwd: path.join(base, 'legacy-bad'), env: {} }).catch((e: unknown) => e);
+      expect((err as ConfigError).message).toBe('.devspace/config.yaml:3:3: devSpace.prots: unknown key `prots`; did you mean `ports`?');
+    });
+
+    it('loses to devspace.yaml when both exist', async () => {
+      const loaded = await loadConfig({ cwd: path.join(base, 'both'), env: {} });
+      expect(loaded.file).toBe(path.join(base, 'both', 'devspace.yaml'));
+      expect(loaded.config.cluster?.namespace).toBe('new');
+    });
+
+    it('given explicitly, still has the project as its root', async () => {
+      const loaded = await loadConfig({ cwd: base, file: 'legacy/.devspace/config.yaml', env: {} });
+      expect(loaded.root).toBe(path.join(base, 'legacy'));
+    });
+
+    it('is needed: a .devspace folder with only generated.yaml is no project', async () => {
+      expect(await findProjectRoot(path.join(base, 'only-generated'))).toBeUndefined();
+    });
   });
 
   it('reports an explicit file that does not exist as a UserError', async () => {
