@@ -34,7 +34,12 @@ export async function requireProjectRoot(cwd: string): Promise<string> {
  * Load devspace.yaml with `--var` values and prompts (on a terminal), and
  * refuse keys whose feature is not built yet, at their line, before any work.
  */
-export async function loadProjectConfig(io: CliIO, vars: Record<string, string> | undefined, signal: AbortSignal): Promise<LoadedConfig> {
+export async function loadProjectConfig(
+  io: CliIO,
+  vars: Record<string, string> | undefined,
+  signal: AbortSignal,
+  scope: 'dev' | 'deploy' = 'dev',
+): Promise<LoadedConfig> {
   const { assertSupported, loadConfig } = await import('../engine/config/index.js');
   const loaded = await untilAborted(
     loadConfig({
@@ -46,7 +51,7 @@ export async function loadProjectConfig(io: CliIO, vars: Record<string, string> 
     }),
     signal,
   );
-  assertSupported(loaded);
+  assertSupported(loaded, loaded.file, scope);
   return loaded;
 }
 

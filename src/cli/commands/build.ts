@@ -40,7 +40,7 @@ export const runBuild: CommandRun = async (opts, _args, io) => {
   return runOneShot(io, async ({ events, signal }) => {
     const root = await requireProjectRoot(io.cwd);
     events.send('engine:phase', { phase: 'config', at: Date.now() });
-    const loaded = await loadProjectConfig(io, flags.var, signal);
+    const loaded = await loadProjectConfig(io, flags.var, signal, 'deploy');
     const built = await buildAndPush(root, loaded.config, events, signal, flags);
     if (!built) events.send('engine:info', { scope: 'build', message: 'devspace.yaml defines no images; nothing to build' });
   });

@@ -22,7 +22,7 @@ export const runDeploy: CommandRun = async (opts, _args, io) => {
   return runOneShot(io, async ({ events, signal }) => {
     const root = await requireProjectRoot(io.cwd);
     events.send('engine:phase', { phase: 'config', at: Date.now() });
-    const loaded = await loadProjectConfig(io, flags.var, signal);
+    const loaded = await loadProjectConfig(io, flags.var, signal, 'deploy');
     const kube = await resolveProjectKube(loaded, flags, io, signal);
     events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
     const built = await buildAndPush(root, loaded.config, events, signal, flags);

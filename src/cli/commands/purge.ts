@@ -18,7 +18,7 @@ export const runPurge: CommandRun = async (opts, _args, io) => {
   return runOneShot(io, async ({ events, signal }) => {
     await requireProjectRoot(io.cwd);
     events.send('engine:phase', { phase: 'config', at: Date.now() });
-    const loaded = await loadProjectConfig(io, flags.var, signal);
+    const loaded = await loadProjectConfig(io, flags.var, signal, 'deploy');
     const kube = await resolveProjectKube(loaded, flags, io, signal);
     events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
     const { purgeAll } = await import('../../engine/deploy/index.js');

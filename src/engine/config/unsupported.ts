@@ -53,8 +53,13 @@ export function unsupportedKeysUsed(loaded: Pick<LoadedConfig, 'config' | 'locat
 }
 
 /** Throws a ConfigError listing every unsupported key in use ("not supported yet: …"); `file` is the name to print. */
-export function assertSupported(loaded: Pick<LoadedConfig, 'config' | 'locate' | 'file'>, file = loaded.file): void {
-  const uses = unsupportedKeysUsed(loaded);
+export function assertSupported(
+  loaded: Pick<LoadedConfig, 'config' | 'locate' | 'file'>,
+  file = loaded.file,
+  scope: 'dev' | 'deploy' = 'dev',
+): void {
+  // `dev.*` keys are only used by `devspace dev`; build, deploy and purge never read them.
+  const uses = unsupportedKeysUsed(loaded).filter((u) => scope === 'dev' || !u.path.startsWith('dev.'));
   if (uses.length === 0) return;
   const issues: ConfigIssue[] = uses.map((u) => ({
     file,

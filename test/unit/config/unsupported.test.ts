@@ -67,4 +67,12 @@ describe('keys that parse but are not implemented yet', () => {
     );
     expect(() => assertSupported({ ...loaded, config: {} })).not.toThrow();
   });
+
+  it('ignores dev.* keys for build, deploy and purge, which never read them', async () => {
+    const loaded = await parse(fixture('research-example.yaml'));
+    expect(() => assertSupported(loaded, 'devspace.yaml', 'dev')).toThrow(/dev\.autoReload: not supported yet/);
+    expect(() => assertSupported(loaded, 'devspace.yaml', 'deploy')).not.toThrow();
+    const kustomize = await parse('deployments:\n- name: k\n  kubectl:\n    manifests: [a]\n    kustomize: true\n');
+    expect(() => assertSupported(kustomize, 'devspace.yaml', 'deploy')).toThrow(/kustomize/);
+  });
 });
