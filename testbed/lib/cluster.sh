@@ -125,6 +125,16 @@ start_node() {
   wait_for "$CI_TIMEOUT" default_sa || fail "the default service account did not appear within ${CI_TIMEOUT} s" "$LOGS/controller-manager.log"
 }
 
+# True when a component the test bed started is recorded but no longer runs.
+stale_run() {
+  local f
+  for f in "$RUN"/*.pid; do
+    [ -e "$f" ] || continue
+    kill -0 "$(cat "$f")" 2>/dev/null || return 0
+  done
+  return 1
+}
+
 all_up() {
   local c
   for c in containerd etcd apiserver controller-manager scheduler kubelet proxy; do pid_alive "$c" || return 1; done
@@ -139,6 +149,12 @@ testbed_up() {
   fi
   ensure_packages
   ensure_binary
+  # Processes of an earlier run that were killed (a session ending, kill -9)
+  # leave pods, mounts, interfaces and pid files behind: clear them first.
+  if stale_run; then
+    say "clearing what a stopped test bed left behind"
+    testbed_down >/dev/null 2>&1 || true
+  fi
   mount --make-rshared / 2>/dev/null || true
   set_sysctls
   local ip; ip=$(node_ip)
