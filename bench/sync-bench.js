@@ -1,5 +1,3 @@
-// Sync benchmark against the real test bed (run `npm run build` first; `npm run bench` does).
-// Standalone: `node bench/sync-bench.js [--quick]`; from a harness: `import { runSyncBench } from './sync-bench.js'`.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,173 +5,151 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
+import { startSync } from '../dist/engine/sync/index.js';
+import { DevEngineEmitter } from '../dist/engine/events.js';
+import { KUBECTL, kubeConfig, runPod, withNamespace } from './cluster.js';
+import { summarize } from './stats.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BASE_IMAGE = '127.0.0.1:5000/devspace-base:busybox';
-const DEFAULT_KUBECTL = ['/var/lib/devspace-testbed/bin/localk8s', 'kubectl'];
+// File sync on the test bed: save latency vs one exec per write, container → local latency,
+// initial sync of a 10,000-file / 100 MB tree vs `kubectl cp` (both directions, alternated so
+// drift on a noisy machine hits both alike), bytes of a second start, and idle CPU on both sides.
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-};
-const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const POD = 'sync';
 
-/**
- * Measure sync on the test bed and return the figures:
- * upload latency of a small-file save (p50/p95 of `saves` saves) vs one raw exec writing the same file,
- * download latency (p50/p95), initial sync of `files` files / `totalMb` MB vs `kubectl cp` (both directions),
- * bytes of a second start, and idle CPU of devspace and of the in-container side over `idleSeconds`.
- */
-export async function runSyncBench(opts = {}) {
-  const o = { saves: 100, downloads: 20, files: 10_000, totalMb: 100, idleSeconds: 60, log: (m) => process.stderr.write(`${m}\n`), ...opts };
-  const kubeconfig = o.kubeconfig ?? process.env.DEVSPACE_TEST_KUBECONFIG ?? process.env.KUBECONFIG ?? path.join(ROOT, 'testbed/kubeconfig');
-  const kubectl = o.kubectl ?? DEFAULT_KUBECTL;
-  const { startSync } = await import('../dist/engine/sync/index.js');
-  const { DevEngineEmitter } = await import('../dist/engine/events.js');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const ns = `bench-sync-${Math.random().toString(16).slice(2, 8)}`;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-bench-'));
-  const results = { files: o.files, totalMb: o.totalMb };
-  const handles = [];
-  try {
-    await core.createNamespace({ body: { metadata: { name: ns } } });
-    for (let i = 0; ; i++) {
+export default {
+  name: 'sync',
+  description: 'file sync: save and download latency, 10k-file initial sync vs kubectl cp, second start, idle CPU',
+  async run({ runs, kubeconfig, files = 10_000, totalMb = 100, saves = 100, downloads = 20, idleSeconds = 60, log = (m) => process.stderr.write(`${m}\n`) }) {
+    const kc = kubeConfig(kubeconfig);
+    return withNamespace(kc, 'bench-sync', async (namespace) => {
+      await runPod(kc, namespace, POD, 'mkdir -p /app && exec sleep 100000');
+      const ref = { namespace, pod: POD, container: 'main' };
+      const target = { namespace, pod: POD, container: 'main' };
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-bench-'));
+      const exec = (script, input) => execIn(kc, ref, script, input);
+      const open = async (id, localPath, containerPath, events = new DevEngineEmitter()) => {
+        // Problems are printed, so a figure is never silently based on a partial sync.
+        events.on('engine:warning', (w) => log(`sync bench: warning from ${id}: ${w.message}`));
+        events.on('sync:state', (st) => st.error && log(`sync bench: ${id} ${st.state}: ${st.error}`));
+        const handle = await startSync(kc, { id, localPath, containerPath, target }, { events });
+        return { handle, summary: await handle.initialSync };
+      };
       try {
-        await core.readNamespacedServiceAccount({ name: 'default', namespace: ns });
-        break;
-      } catch {
-        if (i > 120) throw new Error('namespace never got its default service account');
-        await sleep(500);
+        // 1) A small save, from the write to the container's acknowledgement of the extracted tar.
+        log('sync bench: small-file saves');
+        const small = path.join(work, 'small');
+        fs.mkdirSync(small);
+        const events = new DevEngineEmitter();
+        const { handle } = await open('bench', small, '/app/small', events);
+        const save = [];
+        for (let i = 0; i < saves; i++) {
+          const arrived = new Promise((resolve) => {
+            const on = (b) => b.direction === 'up' && b.changed.includes('save.txt') && (events.off('sync:batch', on), resolve());
+            events.on('sync:batch', on);
+          });
+          const t0 = performance.now();
+          fs.writeFileSync(path.join(small, 'save.txt'), `save ${i} ${'x'.repeat(200)}\n`);
+          await arrived;
+          save.push(performance.now() - t0);
+          await sleep(20);
+        }
+        if (!(await exec('cat /app/small/save.txt')).startsWith(`save ${saves - 1} `)) throw new Error('the last save did not reach the container');
+        const raw = [];
+        for (let i = 0; i < saves; i++) {
+          const t0 = performance.now();
+          await exec('cat > /app/raw.txt', `raw ${i}\n`);
+          raw.push(performance.now() - t0);
+        }
+
+        // 2) A write by a shell already open in the container, until the file exists locally.
+        log('sync bench: container writes');
+        const writer = await openShell(kc, ref);
+        const down = [];
+        for (let i = 0; i < downloads; i++) {
+          const file = path.join(small, `down-${i}.txt`);
+          await sleep(Math.random() * 700); // a random phase, so samples do not lock onto the check interval
+          const t0 = performance.now();
+          writer.send(`echo down ${i} > /app/small/down-${i}.txt\n`);
+          while (!fs.existsSync(file)) await sleep(5);
+          down.push(performance.now() - t0);
+        }
+        writer.close();
+        await handle.stop();
+
+        // 3) Initial sync of a big tree, up and down, alternating with kubectl cp.
+        log(`sync bench: ${files} files / ${totalMb} MB, ${runs} run(s)`);
+        const big = path.join(work, 'big');
+        makeTree(big, files, totalMb);
+        const up = { ours: [], theirs: [] };
+        const back = { ours: [], theirs: [] };
+        let last;
+        for (let r = 0; r < runs; r++) {
+          let t0 = performance.now();
+          const u = await open(`up-${r}`, big, `/app/up-${r}`);
+          up.ours.push(performance.now() - t0);
+          if (u.summary.uploaded < files) throw new Error(`only ${u.summary.uploaded} entries were uploaded`);
+          await u.handle.stop();
+          t0 = performance.now();
+          await run([KUBECTL, 'kubectl', '--kubeconfig', kubeconfig, 'cp', big, `${namespace}/${POD}:/app/kcp-up-${r}`, '-c', 'main']);
+          up.theirs.push(performance.now() - t0);
+          const into = path.join(work, `down-${r}`);
+          t0 = performance.now();
+          const d = await open(`down-${r}`, into, '/app/up-0');
+          back.ours.push(performance.now() - t0);
+          if (d.summary.downloaded < files) throw new Error(`only ${d.summary.downloaded} entries arrived locally`);
+          await d.handle.stop();
+          fs.rmSync(into, { recursive: true, force: true });
+          t0 = performance.now();
+          await run([KUBECTL, 'kubectl', '--kubeconfig', kubeconfig, 'cp', `${namespace}/${POD}:/app/up-0`, path.join(work, `kcp-down-${r}`), '-c', 'main']);
+          back.theirs.push(performance.now() - t0);
+          fs.rmSync(path.join(work, `kcp-down-${r}`), { recursive: true, force: true });
+          last = u.summary;
+        }
+
+        // 4) Second start on the synced tree, and idle CPU while it watches 10k files.
+        const again = await open('again', big, '/app/up-0');
+        log(`sync bench: idle CPU over ${idleSeconds} s`);
+        await sleep(2000);
+        const pids = (await exec("ps -o pid,args | grep 'devspace-sync' | grep -v grep | awk '{print $1}'")).trim().split(/\s+/).filter(Boolean);
+        const ticks = async () => Number((await exec(`for p in ${pids.join(' ')}; do awk '{print $14+$15+$16+$17}' /proc/$p/stat; done | awk '{s+=$1} END {print s+0}'`)).trim());
+        const c0 = await ticks();
+        const cpu0 = process.cpuUsage();
+        const w0 = performance.now();
+        await sleep(idleSeconds * 1000);
+        const wall = (performance.now() - w0) / 1000;
+        const cpu = process.cpuUsage(cpu0);
+        const containerPct = ((((await ticks()) - c0) / 100) / wall) * 100; // USER_HZ is 100 on Linux
+        const devspacePct = ((cpu.user + cpu.system) / 1e6 / wall) * 100;
+        await again.handle.stop();
+
+        const s = again.summary;
+        return [
+          { metric: 'small-file save → in the container', unit: 'ms', samples: save, baseline: { name: 'one new exec writing it', samples: raw }, target: { max: 100 } },
+          { metric: 'container write → local file', unit: 'ms', samples: down, target: { max: 2000 } },
+          { metric: `initial sync up, ${files} files / ${totalMb} MB`, unit: 'ms', samples: up.ours, baseline: { name: 'kubectl cp', samples: up.theirs }, note: `(${last?.uploaded} entries, ${mb(last?.bytes)} MB of tar)` },
+          { metric: `initial sync down into an empty folder, ${files} files`, unit: 'ms', samples: back.ours, baseline: { name: 'kubectl cp', samples: back.theirs } },
+          { metric: 'second start, nothing changed: file content moved', unit: 'bytes', value: s.bytes, target: { max: 0 }, note: `(listing ${s.listingBytes} bytes gzip, ${s.ms} ms)` },
+          { metric: `idle CPU of devspace, ${files} files, ${idleSeconds} s`, unit: '% of a core', value: devspacePct },
+          { metric: `idle CPU in the container, ${files} files, ${idleSeconds} s`, unit: '% of a core', value: containerPct, target: { max: 10 }, note: '(v3.5 helper: 30–50 %, devspace#910)' },
+        ];
+      } finally {
+        fs.rmSync(work, { recursive: true, force: true });
       }
-    }
-    await core.createNamespacedPod({
-      namespace: ns,
-      body: {
-        metadata: { name: 'bench', labels: { app: 'bench' } },
-        spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'main', image: BASE_IMAGE, command: ['sleep', '100000'], workingDir: '/app' }] },
-      },
     });
-    for (;;) {
-      const pod = await core.readNamespacedPod({ name: 'bench', namespace: ns });
-      if (pod.status?.containerStatuses?.[0]?.state?.running) break;
-      await sleep(300);
-    }
-    const ref = { namespace: ns, pod: 'bench', container: 'main' };
-    const exec = (script, input) => execIn(kc, ref, script, input);
-    const target = { namespace: ns, pod: 'bench', container: 'main' };
+  },
+};
 
-    // 1) small-file save latency: local write → the container acknowledged the extracted tar.
-    o.log('sync bench: small-file saves');
-    const small = path.join(work, 'small');
-    fs.mkdirSync(small);
-    const ev = new DevEngineEmitter();
-    const h1 = await startSync(kc, { id: 'bench', localPath: small, containerPath: '/app/small', target }, { events: ev });
-    handles.push(h1);
-    await h1.initialSync;
-    const up = [];
-    for (let i = 0; i < o.saves; i++) {
-      const arrived = new Promise((resolve) => {
-        const on = (b) => b.direction === 'up' && b.changed.includes('save.txt') && (ev.off('sync:batch', on), resolve());
-        ev.on('sync:batch', on);
-      });
-      const t0 = performance.now();
-      fs.writeFileSync(path.join(small, 'save.txt'), `save ${i} ${'x'.repeat(200)}\n`);
-      await arrived;
-      up.push(performance.now() - t0);
-      await sleep(20);
-    }
-    const check = await exec('cat /app/small/save.txt');
-    if (!check.out.startsWith(`save ${o.saves - 1} `)) throw new Error('the last save did not reach the container');
-    const raw = [];
-    for (let i = 0; i < o.saves; i++) {
-      const t0 = performance.now();
-      await exec('cat > /app/raw.txt', `raw ${i}\n`);
-      raw.push(performance.now() - t0);
-    }
-    results.uploadSaveMs = { p50: round(pct(up, 50)), p95: round(pct(up, 95)), samples: up.length };
-    results.rawExecWriteMs = { p50: round(pct(raw, 50)), p95: round(pct(raw, 95)), samples: raw.length };
-
-    // 2) download latency: a shell already open in the container writes a file → it exists locally.
-    o.log('sync bench: container writes');
-    const writer = await openShell(kc, ref);
-    const down = [];
-    for (let i = 0; i < o.downloads; i++) {
-      const file = path.join(small, `down-${i}.txt`);
-      // A random phase, so samples do not lock onto the watcher's check interval.
-      await sleep(Math.random() * 700);
-      const t0 = performance.now();
-      writer.send(`echo down ${i} > /app/small/down-${i}.txt\n`);
-      while (!fs.existsSync(file)) await sleep(5);
-      down.push(performance.now() - t0);
-    }
-    writer.close();
-    results.downloadMs = { p50: round(pct(down, 50)), p95: round(pct(down, 95)), samples: down.length };
-    await h1.stop();
-
-    // 3) initial sync of a big tree, up and down, against kubectl cp.
-    o.log(`sync bench: ${o.files} files / ${o.totalMb} MB`);
-    const big = path.join(work, 'big');
-    makeTree(big, o.files, o.totalMb);
-    let t0 = performance.now();
-    const h2 = await startSync(kc, { id: 'bench-big', localPath: big, containerPath: '/app/big', target }, { events: new DevEngineEmitter() });
-    handles.push(h2);
-    const first = await h2.initialSync;
-    results.initialUpload = { ms: Math.round(performance.now() - t0), uploaded: first.uploaded, tarBytes: first.bytes };
-    t0 = performance.now();
-    await run([...kubectl, '--kubeconfig', kubeconfig, 'cp', big, `${ns}/bench:/app/kcp-up`, '-c', 'main']);
-    results.kubectlCpUploadMs = Math.round(performance.now() - t0);
-
-    // idle CPU on the 10k tree while h2 watches it
-    o.log(`sync bench: idle CPU over ${o.idleSeconds} s`);
-    await sleep(2000);
-    const pids = (await exec("ps -o pid,args | grep 'devspace-sync' | grep -v grep | awk '{print $1}'")).out.trim().split(/\s+/).filter(Boolean);
-    const ticks = async () => Number((await exec(`for p in ${pids.join(' ')}; do awk '{print $14+$15+$16+$17}' /proc/$p/stat; done | awk '{s+=$1} END {print s+0}'`)).out.trim());
-    const c0 = await ticks();
-    const cpu0 = process.cpuUsage();
-    const w0 = performance.now();
-    await sleep(o.idleSeconds * 1000);
-    const wall = (performance.now() - w0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const c1 = await ticks();
-    results.idleCpu = {
-      seconds: round(wall, 0),
-      devspacePercent: round(((cpu.user + cpu.system) / 1e6 / wall) * 100, 2),
-      containerPercent: round(((c1 - c0) / 100 / wall) * 100, 2),
-      containerProcesses: pids.length,
-    };
-    const pass = await exec('cd /app/big && time -p find . -newer /proc/1/cmdline > /dev/null 2>/tmp/t; cat /tmp/t; time -p find . -exec stat -c "%s %Y" {} + > /dev/null');
-    results.oneWatchPass = pass.out.trim().replace(/\n/g, '; ');
-    await h2.stop();
-
-    // 4) second start with nothing changed
-    const h3 = await startSync(kc, { id: 'bench-again', localPath: big, containerPath: '/app/big', target }, { events: new DevEngineEmitter() });
-    handles.push(h3);
-    const again = await h3.initialSync;
-    results.secondStart = { ms: again.ms, uploaded: again.uploaded, downloaded: again.downloaded, tarBytes: again.bytes, listingBytes: again.listingBytes };
-    await h3.stop();
-
-    // 5) the same tree downloaded into an empty folder, against kubectl cp from the pod
-    const back = path.join(work, 'back');
-    t0 = performance.now();
-    const h4 = await startSync(kc, { id: 'bench-down', localPath: back, containerPath: '/app/big', target }, { events: new DevEngineEmitter() });
-    handles.push(h4);
-    const fetched = await h4.initialSync;
-    results.initialDownload = { ms: Math.round(performance.now() - t0), downloaded: fetched.downloaded, tarBytes: fetched.bytes };
-    await h4.stop();
-    t0 = performance.now();
-    await run([...kubectl, '--kubeconfig', kubeconfig, 'cp', `${ns}/bench:/app/big`, path.join(work, 'kcp-down'), '-c', 'main']);
-    results.kubectlCpDownloadMs = Math.round(performance.now() - t0);
-    const n = fs.readdirSync(back, { recursive: true }).length;
-    if (n < o.files) throw new Error(`only ${n} entries arrived locally`);
-    return results;
-  } finally {
-    for (const h of handles) await h.stop().catch(() => undefined);
-    await core.deleteNamespace({ name: ns }).catch(() => undefined);
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+/** The figures as plain JSON (for `node bench/sync-bench.js` and other harnesses). */
+export async function runSyncBench(opts = {}) {
+  const kubeconfig = opts.kubeconfig ?? process.env.DEVSPACE_TEST_KUBECONFIG ?? fileURLToPath(new URL('../testbed/kubeconfig', import.meta.url));
+  const rows = await (await import('./sync-bench.js')).default.run({ runs: 1, ...opts, kubeconfig });
+  const r = (n) => Math.round(n * 10) / 10;
+  return rows.map((m) => {
+    const s = m.samples ? summarize(m.samples) : undefined;
+    const b = m.baseline?.samples ? summarize(m.baseline.samples) : undefined;
+    return { metric: m.metric, unit: m.unit, ...(s ? { median: r(s.median), p95: r(s.p95), n: s.n } : { value: r(m.value) }), ...(b ? { baseline: m.baseline.name, baselineMedian: r(b.median), baselineP95: r(b.p95) } : {}), ...(m.note ? { note: m.note } : {}) };
+  });
 }
 
 /** `files` files of equal size adding up to `totalMb`, 100 per folder. */
@@ -188,6 +164,8 @@ function makeTree(dir, files, totalMb) {
   }
 }
 
+const mb = (n) => (n / 1048576).toFixed(0);
+
 function run(cmd) {
   return new Promise((resolve, reject) =>
     execFile(cmd[0], cmd.slice(1), { maxBuffer: 16 << 20 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd.join(' ')}: ${stderr || err.message}`)) : resolve(stdout))),
@@ -200,7 +178,7 @@ function execIn(kc, ref, script, input) {
     const sink = new Writable({ write(c, _e, cb) { out += c; cb(); } });
     const stdin = input === undefined ? null : new PassThrough();
     new k8s.Exec(kc)
-      .exec(ref.namespace, ref.pod, ref.container, ['sh', '-c', script], sink, sink, stdin, false, (s) => resolve({ out, status: s.status }))
+      .exec(ref.namespace, ref.pod, ref.container, ['sh', '-c', script], sink, sink, stdin, false, () => resolve(out))
       .then(() => stdin?.end(input))
       .catch(reject);
   });

@@ -1,9 +1,11 @@
 import { Box } from 'ink';
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { DashboardActions, DashboardHeader } from './actions.js';
 import { Header } from './components/Header.js';
+import { paneInnerWidth } from './components/Pane.js';
 import { KeyHints } from './components/KeyHints.js';
 import { Dashboard, visibleLogRows } from './Dashboard.js';
+import { useAutoAnalyze } from './hooks/use-auto-analyze.js';
 import { useTerminalHandoff } from './hooks/use-terminal-handoff.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { type Command, COMMANDS, type CommandSpec } from './keys/commands.js';
@@ -12,7 +14,8 @@ import { useCommands } from './keys/use-commands.js';
 import { computeLayout, PANE_CHROME } from './layout.js';
 import { analyzeLines } from './panes/AnalyzePane.js';
 import type { DashboardState, DashboardStore } from './store/dashboard-store.js';
-import { latestProblem, paneWants } from './store/selectors.js';
+import { buildFailure, latestProblem, paneWants } from './store/selectors.js';
+import { troubleSignature } from './store/workloads.js';
 import { modeOf } from './store/view-state.js';
 import type { TerminalHost } from './terminal-host.js';
 import { createTheme, type Theme, ThemeContext } from './theme.js';
@@ -29,11 +32,13 @@ export interface AppProps {
 }
 
 const DEFAULT_THEME = createTheme({ color: true });
+/** How long a flash message stays in the status line; errors get longer to be read. */
+const FLASH_MS = { info: 4000, error: 8000 } as const;
 
 /** Lines in the open overlay, to bound its scrolling. */
-function overlayLines(state: DashboardState, commands: readonly CommandSpec[]): number {
+function overlayLines(state: DashboardState, commands: readonly CommandSpec[], width: number): number {
   if (state.view.overlay === 'help') return commands.length;
-  if (state.view.overlay === 'analyze') return analyzeLines(state.engine.findings, state.engine.problems).length;
+  if (state.view.overlay === 'analyze') return analyzeLines(state.engine.findings, state.engine.problems, paneInnerWidth(width)).length;
   return 0;
 }
 
@@ -45,6 +50,14 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
   const context = modeOf(state.view);
   const wants = useMemo(() => paneWants(state.engine), [state.engine]);
   const layout = useMemo(() => computeLayout(columns, rows, wants), [columns, rows, wants]);
+  const trouble = useMemo(() => troubleSignature(state.engine), [state.engine]);
+  useAutoAnalyze(trouble, actions.analyze);
+  const flash = state.view.flash;
+  useEffect(() => {
+    if (!flash) return;
+    const timer = setTimeout(() => store.dispatch({ type: 'clear-flash' }), FLASH_MS[flash.tone]);
+    return () => clearTimeout(timer);
+  }, [flash, store]);
 
   const onCommand = useCallback(
     (id: Command) => {
@@ -52,10 +65,11 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
         store,
         actions,
         logRows: visibleLogRows(store.getSnapshot(), layout),
-        overlayMax: overlayLines(store.getSnapshot(), commands) - (layout.bodyHeight - PANE_CHROME),
+        overlayMax: overlayLines(store.getSnapshot(), commands, layout.columns) - (layout.bodyHeight - PANE_CHROME),
         openTerminal: (target) => {
           const open = actions.openTerminal;
-          if (open) void handoff(() => open(target));
+          const note = `devspace: shell in ${target.pod}/${target.container} (namespace ${target.namespace}); exit it to return to the dashboard`;
+          if (open) void handoff(() => open(target), note);
         },
       });
     },
@@ -70,6 +84,7 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
   // While a terminal session has the TTY we draw nothing; see use-terminal-handoff.ts for why empty.
   if (state.view.handoff) return null;
   const { engine, view } = state;
+  const failure = buildFailure(engine);
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={layout.columns} height={layout.height}>
@@ -78,6 +93,7 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
           {...header}
           phase={engine.phase}
           problem={latestProblem(engine)}
+          failure={failure}
           problemCount={engine.problems.length}
           flash={view.flash}
           info={engine.lastInfo}

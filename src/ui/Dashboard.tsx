@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { CommandSpec } from './keys/commands.js';
-import { type DashboardLayout, PANE_CHROME } from './layout.js';
+import { type DashboardLayout, PANE_CHROME, type PaneBox, paneBoxes, type StackBox } from './layout.js';
 import { AnalyzePane } from './panes/AnalyzePane.js';
 import { BuildPane } from './panes/BuildPane.js';
 import { HelpOverlay } from './panes/HelpOverlay.js';
@@ -9,7 +9,7 @@ import { PortsPane } from './panes/PortsPane.js';
 import { SyncPane } from './panes/SyncPane.js';
 import type { DashboardState } from './store/dashboard-store.js';
 import { buildFailure, compiledFilter, logQuery, portsFailure, syncFailure } from './store/selectors.js';
-import type { PaneBox } from './layout.js';
+import { sourceLabels } from './store/workloads.js';
 
 export interface DashboardProps {
   state: DashboardState;
@@ -30,10 +30,21 @@ export function Dashboard({ state, layout, commands }: DashboardProps) {
     <Box flexDirection="column" width={layout.columns} height={layout.bodyHeight}>
       {layout.rows.map((row, i) => (
         <Box key={i} flexDirection="row" height={row.height}>
-          {row.panes.map((box) => (
-            <PaneFor key={box.pane} state={state} box={box} />
+          {row.panes.map((cell) => (
+            <Cell key={'stack' in cell ? cell.stack.map((b) => b.pane).join('+') : cell.pane} state={state} cell={cell} />
           ))}
         </Box>
+      ))}
+    </Box>
+  );
+}
+
+function Cell({ state, cell }: { state: DashboardState; cell: PaneBox | StackBox }) {
+  if (!('stack' in cell)) return <PaneFor state={state} box={cell} />;
+  return (
+    <Box flexDirection="column" width={cell.width} height={cell.height}>
+      {cell.stack.map((box) => (
+        <PaneFor key={box.pane} state={state} box={box} />
       ))}
     </Box>
   );
@@ -45,7 +56,7 @@ function PaneFor({ state, box }: { state: DashboardState; box: PaneBox }) {
   const common = { width: box.width, height: box.height, focused, selected: view.selected[box.pane] };
   switch (box.pane) {
     case 'build':
-      return <BuildPane {...common} images={engine.images} deployments={engine.deployments} failure={buildFailure(engine.images, engine.deployments)} />;
+      return <BuildPane {...common} engine={engine} failure={buildFailure(engine)} />;
     case 'ports':
       return <PortsPane {...common} forwards={engine.forwards} failure={portsFailure(engine)} />;
     case 'sync':
@@ -59,13 +70,18 @@ function Logs({ state, box, focused, index }: { state: DashboardState; box: Pane
   const { engine, view, logs } = state;
   const rows = logWindowRows(box.height, view.filter);
   const win = logs.window(logQuery(engine, view, rows));
-  const source = view.selected.logs === 0 ? null : (engine.sources[view.selected.logs - 1]?.label ?? null);
+  const labels = sourceLabels(engine.sources);
+  const selected = view.selected.logs === 0 ? undefined : engine.sources[view.selected.logs - 1];
+  // The one-source view names the container in full; the combined one uses short labels per line.
+  const source = selected ? (selected.ref ? `${selected.ref.pod}/${selected.ref.container}` : selected.label) : null;
   return (
     <LogsPane
       width={box.width}
       height={box.height}
       focused={focused}
       lines={win.lines}
+      newer={win.newer}
+      labels={labels}
       source={source}
       sourceCount={engine.sources.length}
       autoscroll={view.autoscroll}
@@ -77,6 +93,6 @@ function Logs({ state, box, focused, index }: { state: DashboardState; box: Pane
 
 /** Visible log rows for the current view, so page keys scroll one page. */
 export function visibleLogRows(state: DashboardState, layout: DashboardLayout): number {
-  const height = state.view.overlay === 'logs' ? layout.bodyHeight : (layout.rows.find((r) => r.panes.some((p) => p.pane === 'logs'))?.height ?? PANE_CHROME + 1);
+  const height = state.view.overlay === 'logs' ? layout.bodyHeight : (paneBoxes(layout).find((p) => p.pane === 'logs')?.height ?? PANE_CHROME + 1);
   return logWindowRows(height, state.view.filter);
 }

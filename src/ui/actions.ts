@@ -7,8 +7,9 @@ import type { ContainerRef } from '../engine/events.js';
 export interface DashboardActions {
   /** The user quit; the caller tears the engine down once `runDashboard` resolves. */
   quit(): void;
-  /** Rebuild one image, or all when no image is given. */
-  rebuild?(image?: string): void;
+  /** Build every image again (skipping the cache check), push, and redeploy. */
+  rebuild?(): void;
+  /** Deploy again without building. */
   redeploy?(): void;
   /** Run an interactive terminal in the container; the dashboard has handed over the TTY until this settles. */
   openTerminal?(target: ContainerRef): Promise<void>;

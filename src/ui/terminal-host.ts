@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { ScreenOutput } from './screen-output.js';
 
 /** Escape sequences for the terminal modes the dashboard changes; Ink 6.8 has no alternate-screen option. */
 export const ESC = {
@@ -15,7 +15,7 @@ export const ESC = {
  * program (a container shell) has the TTY.
  */
 export interface TerminalHost {
-  /** The stream to give Ink: the real stdout behind a mute switch. */
+  /** The stream to give Ink: the real stdout behind a mute switch and a row differ. */
   readonly output: NodeJS.WriteStream;
   /** Ink's frame interval, so a handoff can wait for the last frame to be written. */
   readonly frameMs: number;
@@ -23,76 +23,24 @@ export interface TerminalHost {
   enter(): void;
   /** Show the cursor, leave the alternate screen, raw mode off. Idempotent; safe from signal and exit handlers. */
   restore(): void;
-  /** Mute Ink and restore the terminal for another program. */
-  suspend(): void;
+  /** Mute Ink and restore the terminal for another program; `note` is printed on the normal screen. */
+  suspend(note?: string): void;
   /** Take the terminal back: alternate screen, cleared, Ink unmuted. */
   resume(): void;
   /** Stop forwarding resize events. */
   dispose(): void;
 }
 
-/**
- * The real stdout with a mute switch. Ink keeps writing frames while muted
- * (a resize, an engine event); those writes are dropped, and the next frame
- * after unmuting repaints in full because the handoff renders an empty frame first.
- */
-class GatedOutput extends EventEmitter {
-  muted = false;
-
-  constructor(private readonly real: NodeJS.WriteStream) {
-    super();
-    real.on('resize', this.onResize);
-  }
-
-  private readonly onResize = () => {
-    this.emit('resize');
-  };
-
-  get columns(): number {
-    return this.real.columns;
-  }
-  get rows(): number {
-    return this.real.rows;
-  }
-  get isTTY(): boolean {
-    return this.real.isTTY;
-  }
-  get writable(): boolean {
-    return this.real.writable;
-  }
-  get writableEnded(): boolean {
-    return this.real.writableEnded;
-  }
-  get destroyed(): boolean {
-    return this.real.destroyed;
-  }
-  get writableLength(): number | undefined {
-    return this.real.writableLength;
-  }
-
-  write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((err?: Error | null) => void), cb?: (err?: Error | null) => void): boolean {
-    if (this.muted) {
-      const done = typeof encoding === 'function' ? encoding : cb;
-      if (done) queueMicrotask(() => done());
-      return true;
-    }
-    return typeof encoding === 'function' ? this.real.write(chunk, encoding) : this.real.write(chunk, encoding as BufferEncoding, cb);
-  }
-
-  dispose(): void {
-    this.real.off('resize', this.onResize);
-  }
-}
-
 /** Wrap a TTY pair for the dashboard; nothing is written until `enter()`. */
 export function createTerminalHost(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream, opts: { frameMs: number }): TerminalHost {
-  const gate = new GatedOutput(stdout);
+  const gate = new ScreenOutput(stdout);
   let active = false;
   const host: TerminalHost = {
     output: gate as unknown as NodeJS.WriteStream,
     frameMs: opts.frameMs,
     enter() {
       active = true;
+      gate.invalidate();
       stdout.write(ESC.altEnter + ESC.cursorHide + ESC.clear);
     },
     restore() {
@@ -111,9 +59,10 @@ export function createTerminalHost(stdin: NodeJS.ReadStream, stdout: NodeJS.Writ
         }
       }
     },
-    suspend() {
+    suspend(note) {
       gate.muted = true;
       host.restore();
+      if (note) stdout.write(`${note}\r\n`);
     },
     resume() {
       host.enter();

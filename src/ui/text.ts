@@ -51,3 +51,31 @@ export function formatClock(ts: number): string {
   const d = new Date(ts);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
+
+/**
+ * Word-wrap one line to `width` columns, keeping its leading indentation;
+ * continuation lines start with `indent`. Words longer than a line are cut.
+ */
+export function wrapText(text: string, width: number, indent = ''): string[] {
+  const lead = /^ */.exec(text)?.[0] ?? '';
+  const out: string[] = [];
+  let line = '';
+  const prefix = () => (out.length > 0 ? indent : lead);
+  const room = () => Math.max(1, width - prefix().length);
+  const push = (t: string) => out.push(`${prefix()}${t}`);
+  for (let w of text.slice(lead.length).split(/ +/)) {
+    if (line && line.length + 1 + w.length <= room()) {
+      line += ` ${w}`;
+      continue;
+    }
+    if (line) push(line);
+    while (w.length > room()) {
+      const r = room();
+      push(w.slice(0, r));
+      w = w.slice(r);
+    }
+    line = w;
+  }
+  push(line);
+  return out;
+}

@@ -7,7 +7,7 @@ import { ChannelConnectError } from '../kube/channel-socket.js';
 import { watchPods, type PodWatch } from '../kube/pod-watch.js';
 import type { TargetSpec } from '../kube/target.js';
 import { closeServer, hostPort, listen } from './listen.js';
-import { openTunnel } from './tunnel.js';
+import { SessionPool, type ForwardProtocol } from './session-pool.js';
 
 /**
  * Local ports forwarded to whichever pod a TargetSpec currently selects.
@@ -46,6 +46,10 @@ export interface ForwardOptions {
   holdMs?: number;
   /** Reuse a pod watch (it stays open on close); by default one is started and owned. */
   podWatch?: PodWatch;
+  /** `channel` forces one WebSocket per connection, what API servers without SPDY tunnelling get (default `auto`). */
+  protocol?: ForwardProtocol;
+  /** How long a connection the local client has ended its side of stays open with nothing coming from the pod (default 15 s). */
+  halfOpenMs?: number;
 }
 
 /** A running forward; `close()` stops listening and drops every connection. */
@@ -76,8 +80,9 @@ const COUNT_THROTTLE_MS = 100;
 
 /**
  * Listen on every mapping (failing with a UserError if a port is taken),
- * then forward each accepted connection over its own WebSocket to the
- * selected pod. Resolves once listening; the pod may come later.
+ * then forward each accepted connection to the selected pod as a stream
+ * of one shared connection per pod. Resolves once listening; the pod may
+ * come later.
  */
 export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: ForwardOptions = {}): Promise<ForwardHandle> {
   const ctl = new AbortController();
@@ -97,6 +102,12 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
   const ownWatch = !opts.podWatch;
   const pods: PodWatch = opts.podWatch ?? watchPods(kc, spec.target, { signal });
   let countTimer: NodeJS.Timeout | undefined;
+  const pool = new SessionPool(kc, spec.target.namespace, {
+    signal,
+    protocol: opts.protocol,
+    onWarning: (m) => warn(m),
+    ...(opts.halfOpenMs !== undefined ? { halfOpenMs: opts.halfOpenMs } : {}),
+  });
 
   const emit = (l: Listener): void => {
     opts.onState?.({
@@ -158,6 +169,7 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
 
   const refresh = (): void => {
     if (signal.aborted) return;
+    pool.select(pods.selected);
     if (pods.selected) {
       everReady = true;
       setState('ready');
@@ -190,8 +202,8 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
         }
         const name = pod.metadata!.name!;
         try {
-          const done = await openTunnel(kc, sock, { namespace: spec.target.namespace, pod: name, port: l.remotePort }, signal);
-          const result = await done;
+          const tunnel = await pool.tunnel(sock, pod, l.remotePort);
+          const result = await tunnel.closed;
           if (result.remoteError) warn(`${l.id} → ${name}:${l.remotePort}: ${result.remoteError}`);
           return;
         } catch (err) {
@@ -231,6 +243,7 @@ export async function startPortForward(kc: KubeConfig, spec: ForwardSpec, opts: 
       opts.signal?.removeEventListener('abort', stop);
       clearTimeout(countTimer);
       if (ownWatch) pods.close();
+      pool.close();
       pods.off('selected', refresh).off('synced', refresh).off('pod', refresh).off('problem', onProblem);
       await Promise.all(listeners.map((l) => (l.server ? closeServer(l.server, l.sockets) : undefined)));
       for (const l of listeners) {

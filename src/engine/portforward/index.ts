@@ -2,6 +2,8 @@
 export { startPortForward } from './forwarder.js';
 export type { ForwardHandle, ForwardOptions, ForwardSpec, ForwardStateEvent, PortMappingSpec } from './forwarder.js';
 export { createPortsStage } from './stage.js';
-export { openTunnel, condenseError } from './tunnel.js';
-export type { TunnelResult, TunnelTarget } from './tunnel.js';
+export { openTunnel, condenseError, HALF_OPEN_MS } from './tunnel.js';
+export type { Tunnel, TunnelOptions, TunnelResult, TunnelTarget } from './tunnel.js';
+export { openStreamTunnel } from './stream-tunnel.js';
+export { SessionPool, type ForwardProtocol, type PoolOptions } from './session-pool.js';
 export { hostPort, listenError } from './listen.js';

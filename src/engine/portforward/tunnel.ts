@@ -4,7 +4,8 @@ import { openChannelSocket, pumpToChannel, type ChannelSocket } from '../kube/ch
 
 /**
  * One accepted TCP connection carried over its own `pods/portforward`
- * WebSocket (channel 0 data, channel 1 errors). Unlike client-node's
+ * WebSocket (channel 0 data, channel 1 errors): the fallback for API
+ * servers that cannot tunnel SPDY (see session-pool.ts). Unlike client-node's
  * PortForward it honours back-pressure in both directions (a 200 MB
  * download never piles up in memory) and keeps the tunnel open when the
  * local client half-closes, so the reply still arrives (k8s-js#459).
@@ -25,15 +26,36 @@ export interface TunnelResult {
   bytesOut: number;
 }
 
+/** An open tunnel. (A plain nested promise would be flattened by `await` into waiting for the end.) */
+export interface Tunnel {
+  /** Settles once both ends are closed. */
+  readonly closed: Promise<TunnelResult>;
+}
+
+/** Cancellation and tuning of a tunnel. */
+export interface TunnelOptions {
+  signal?: AbortSignal;
+  /**
+   * How long a connection the local client has ended its side of stays open while nothing comes
+   * from the pod (default 15 s): long enough for a slow reply to a half-closed request, short
+   * enough that connections a client abandoned (keep-alive pools, closed tabs) go away.
+   */
+  halfOpenMs?: number;
+}
+
+/** Default of `TunnelOptions.halfOpenMs`. */
+export const HALF_OPEN_MS = 15_000;
+
 const DATA = 0;
 const ERROR = 1;
 
 /**
  * Connect `sock` to `target`. Rejects (without touching `sock`) when the
  * WebSocket cannot be opened, so the caller may retry against another pod;
- * otherwise resolves with a promise that settles when both ends are closed.
+ * otherwise resolves as soon as bytes flow.
  */
-export async function openTunnel(kc: KubeConfig, sock: Socket, target: TunnelTarget, signal?: AbortSignal): Promise<Promise<TunnelResult>> {
+export async function openTunnel(kc: KubeConfig, sock: Socket, target: TunnelTarget, opts: TunnelOptions = {}): Promise<Tunnel> {
+  const { signal } = opts;
   const path = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/portforward?ports=${target.port}`;
   // Each channel's first message starts with the port number (2 bytes, little-endian).
   const prefixPending = [true, true];
@@ -41,10 +63,12 @@ export async function openTunnel(kc: KubeConfig, sock: Socket, target: TunnelTar
   let bytesIn = 0;
   let wsPaused = false;
   let ws: ChannelSocket | undefined;
+  let onPodData: (() => void) | undefined;
   const early: Buffer[] = [];
 
   const deliver = (data: Buffer): void => {
     bytesIn += data.length;
+    onPodData?.();
     if (sock.destroyed || sock.writableEnded) return;
     if (!sock.write(data) && ws && !wsPaused) {
       wsPaused = true;
@@ -71,19 +95,29 @@ export async function openTunnel(kc: KubeConfig, sock: Socket, target: TunnelTar
   for (const chunk of early.splice(0)) deliver(chunk);
   const socket = ws;
 
-  return new Promise<TunnelResult>((resolve) => {
+  const closed = new Promise<TunnelResult>((resolve) => {
     let wsClosed = false;
     let sockClosed = sock.destroyed;
     let bytesOut = 0;
+    let quiet: NodeJS.Timeout | undefined;
     const countOut = (chunk: Buffer): void => {
       bytesOut += chunk.length;
     };
     sock.on('data', countOut);
-    // The local client ending its write side is not the end of the exchange: keep reading replies.
-    const stopPump = pumpToChannel(sock, socket, DATA);
+    // The local client ending its write side is not the end of the exchange: keep reading replies
+    // until the pod has been quiet for a while (this protocol cannot pass a half-close on).
+    const armQuiet = (): void => {
+      clearTimeout(quiet);
+      quiet = setTimeout(() => socket.close(), opts.halfOpenMs ?? HALF_OPEN_MS);
+    };
+    const stopPump = pumpToChannel(sock, socket, DATA, () => {
+      onPodData = armQuiet;
+      armQuiet();
+    });
 
     const settle = (): void => {
       if (!wsClosed || !sockClosed) return;
+      clearTimeout(quiet);
       stopPump();
       sock.off('data', countOut);
       signal?.removeEventListener('abort', onAbort);
@@ -96,14 +130,16 @@ export async function openTunnel(kc: KubeConfig, sock: Socket, target: TunnelTar
     };
     socket.on('close', () => {
       wsClosed = true;
-      // The pod side is done: flush what we have, send FIN, then let go of the socket.
+      clearTimeout(quiet);
+      // The pod side is done: flush what we have, send FIN, then let go of the socket. A refused
+      // connection is a reset, as it would be without the forward in between.
       if (!sock.destroyed) {
-        if (errorText && bytesIn === 0) sock.destroy();
+        if (errorText && bytesIn === 0) sock.resetAndDestroy();
         else sock.end(() => sock.destroy());
       }
       settle();
     });
-    socket.on('error', () => sock.destroy());
+    socket.on('error', () => sock.resetAndDestroy());
     sock.on('error', () => socket.terminate());
     sock.on('close', () => {
       sockClosed = true;
@@ -120,6 +156,7 @@ export async function openTunnel(kc: KubeConfig, sock: Socket, target: TunnelTar
     if (sockClosed) socket.terminate();
     settle();
   });
+  return { closed };
 }
 
 /** The kubelet's long error text, reduced to what a person can act on. */

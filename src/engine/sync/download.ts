@@ -4,7 +4,8 @@ import type { Connection, SyncContext } from './context.js';
 import { sameMeta } from './listing.js';
 import { conflictName, parentOf, toLocal } from './paths.js';
 import { fetchRemote } from './remote.js';
-import { CheckedDirs, lstatMeta, mkdirInside, readRegularInside, RefusedError, renameInside, symlinkInside, writeFileInside } from './safe-fs.js';
+import { firstLine } from './transfer.js';
+import { CheckedDirs, lstatMetaSync, mkdirInside, readRegularInside, RefusedError, renameInside, symlinkInside, writeFileInside } from './safe-fs.js';
 import { hashBuffer, markSynced } from './state.js';
 import type { TarHandlers, TarItem } from './tar-entries.js';
 import type { FileMeta } from './types.js';
@@ -49,7 +50,9 @@ export async function download(
     const part = rels.slice(i, i + FETCH_PATHS);
     const handlers = writeHandlers(ctx, wants, expect, result, checked);
     try {
-      result.bytes += await fetchRemote(conn.target, part, handlers, ctx.signal);
+      const got = await fetchRemote(conn.target, part, handlers, ctx.signal);
+      result.bytes += got.bytes;
+      if (got.stderr) ctx.warn(`the container could not send every file: ${firstLine(got.stderr)}`);
     } finally {
       await handlers.settle();
     }
@@ -107,9 +110,13 @@ type Written = { item: TarItem; body: Readable; listed: FileMeta | undefined; ex
 
 async function writeOne(ctx: SyncContext, w: Written, result: DownloadResult, checked: CheckedDirs): Promise<void> {
   const { root, state } = ctx;
-  const { item, body, listed, expected } = w;
+  const { body, listed, expected } = w;
+  let { item } = w;
+  // A hard link entry carries no data: its content is the (already written) file it names.
+  const content = item.kind === 'hardlink' ? await readRegularInside(root, item.linkTarget!) : w.content;
+  if (item.kind === 'hardlink') item = { ...item, kind: 'file', size: content!.length };
   const remote = remoteMeta(item, listed);
-  const current = checked.created(parentOf(item.rel)) ? undefined : await lstatMeta(toLocal(root, item.rel));
+  const current = checked.created(parentOf(item.rel)) ? undefined : lstatMetaSync(toLocal(root, item.rel));
   if (item.kind === 'dir') {
     if (current && current.type !== 'dir') throw new RefusedError(item.rel, 'a local file has this name (the local file is kept)');
     const local = current ?? (await mkdirInside(root, item.rel, item.mode, checked));
@@ -117,17 +124,19 @@ async function writeOne(ctx: SyncContext, w: Written, result: DownloadResult, ch
     if (!current) result.changed.push(item.rel);
     return;
   }
-  const content = item.kind === 'hardlink' ? await readRegularInside(root, item.linkTarget!) : w.content;
-  // Our own upload coming back (the watcher saw it mid-extraction, before the upload finished): nothing to do.
+  // Nothing new: the listed version is the one recorded, or (when the listing was taken mid-extraction
+  // of our own upload and no longer matches) the tar carries exactly what we uploaded.
   const known = state.get(item.rel);
-  if (known && current && sameMeta(current, known.local) && sameVersion(item, known.remote)) return;
+  const recorded = remote === listed ? sameMeta(remote, known?.remote) : known !== undefined && sameVersion(item, known.remote);
+  if (known && current && sameMeta(current, known.local) && recorded) return;
 
   const unchanged = current === undefined ? expected === undefined : expected !== undefined && sameMeta(current, expected);
   let target = item.rel;
   if (!unchanged && current) {
     if (current.type === 'dir') throw new RefusedError(item.rel, 'a local folder has this name (the local folder is kept)');
     const taken = (c: string): boolean => state.has(c) || existsSync(toLocal(root, c));
-    if (remote.mtime > current.mtime) {
+    // A path that is never uploaded keeps its local file in place, so it cannot leave under a new name.
+    if (remote.mtime > current.mtime && !ctx.match.up.excludes(item.rel, false)) {
       // The container's version is newer: keep the local one beside it.
       const copy = conflictName(item.rel, 'local', new Date(), taken);
       await renameInside(root, item.rel, copy);

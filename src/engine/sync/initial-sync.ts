@@ -1,7 +1,8 @@
+import fs from 'node:fs/promises';
 import type { Connection, SyncContext } from './context.js';
 import { download } from './download.js';
 import { listLocal } from './listing.js';
-import { conflictName, isWithin } from './paths.js';
+import { conflictName, isWithin, toLocal } from './paths.js';
 import { planReconcile, type ReconcileInput } from './reconcile.js';
 import { listRemote, nulList } from './remote.js';
 import { renameInside } from './safe-fs.js';
@@ -19,7 +20,9 @@ import type { FileMeta, InitialSyncSummary } from './types.js';
 export async function initialSync(ctx: SyncContext, conn: Connection, pendingDeletes: ReadonlySet<string>): Promise<InitialSyncSummary> {
   const t0 = Date.now();
   const { state, match, root } = ctx;
-  const [listing, local] = await Promise.all([listRemote(conn.target, match.prune, ctx.signal), listLocal(root, (r, d) => match.up.excludes(r, d))]);
+  const temps: string[] = [];
+  const [listing, local] = await Promise.all([listRemote(conn.target, match.prune, ctx.signal), listLocal(root, (r, d) => match.up.excludes(r, d), '', temps)]);
+  await removeStaleTemps(root, temps);
   for (const r of listing.refused) ctx.refuse(r.rel, r.reason);
   const remote = new Map<string, FileMeta>();
   for (const { rel, meta } of listing.records) if (!match.down.excludes(rel, meta.type === 'dir')) remote.set(rel, meta);
@@ -101,4 +104,13 @@ async function hashAll(root: string, rels: readonly string[]): Promise<Map<strin
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return out;
+}
+
+/** Temp files of a sync that was killed mid-write are ours and never user data; remove the old ones. */
+async function removeStaleTemps(root: string, temps: readonly string[]): Promise<void> {
+  const cutoff = Date.now() - 10 * 60_000;
+  for (const rel of temps) {
+    const st = await fs.lstat(toLocal(root, rel)).catch(() => undefined);
+    if (st?.isFile() && st.ctimeMs < cutoff) await fs.rm(toLocal(root, rel), { force: true });
+  }
 }

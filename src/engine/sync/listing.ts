@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { checkRelPath, isSyncTemp, normalizeRel } from './paths.js';
@@ -49,9 +50,9 @@ export function typeOfMode(raw: number): { type: FileMeta['type']; kind?: string
 }
 
 /**
- * Parse listing lines. A line that is neither a record nor a marker
- * continues the previous name (a newline in a file name); such names are
- * reported as refused, never used.
+ * Parse listing lines. Names with a newline arrive hex-encoded (`!N`); as a
+ * fallback, a line that is neither a record nor a marker continues the
+ * previous name. Either way such names are reported as refused, never used.
  */
 export function parseStatLines(lines: readonly string[]): ParsedListing {
   const records: RemoteRecord[] = [];
@@ -70,6 +71,13 @@ export function parseStatLines(lines: readonly string[]): ParsedListing {
     last = undefined;
   };
   for (const line of lines) {
+    if (line.startsWith('!N ')) {
+      // A name with a newline, hex-encoded by the container script so it cannot break the lines.
+      finish();
+      const name = normalizeRel(Buffer.from(line.slice(3).trim(), 'hex').toString('utf8'));
+      refused.push({ rel: name, reason: 'newline in the name' });
+      continue;
+    }
     if (line.startsWith('!D ')) {
       finish();
       current = [];
@@ -97,33 +105,53 @@ export function parseStatLines(lines: readonly string[]): ParsedListing {
   return { records, dirs, refused };
 }
 
-/** Walk the local tree below `start` (never following symlinks), skipping excluded paths and sync's own temp files. */
-export async function listLocal(root: string, excluded: (rel: string, isDir: boolean) => boolean, start = ''): Promise<Map<string, FileMeta>> {
+/** Walk the local tree below `start` (never following symlinks), skipping excluded paths and sync's own temp files (collected in `temps`). */
+export async function listLocal(
+  root: string,
+  excluded: (rel: string, isDir: boolean) => boolean,
+  start = '',
+  temps?: string[],
+): Promise<Map<string, FileMeta>> {
   const out = new Map<string, FileMeta>();
-  const walk = async (relDir: string): Promise<void> => {
-    let names: string[];
+  const abs = (rel: string): string => (rel === '' ? root : path.join(root, ...rel.split('/')));
+  const statOne = async (rel: string): Promise<FileMeta | undefined> => {
     try {
-      names = await fs.readdir(relDir === '' ? root : path.join(root, ...relDir.split('/')));
+      const meta = metaOf(await fs.lstat(abs(rel), { bigint: true }));
+      if (meta.type === 'symlink') meta.size = Buffer.byteLength(await fs.readlink(abs(rel)).catch(() => ''));
+      return meta;
     } catch {
-      return; // vanished while walking
+      return undefined; // vanished while walking
     }
-    for (const name of names) {
-      const rel = relDir === '' ? name : `${relDir}/${name}`;
-      if (isSyncTemp(rel)) continue;
-      let meta: FileMeta;
-      try {
-        meta = metaOf(await fs.lstat(path.join(root, ...rel.split('/')), { bigint: true }));
-      } catch {
-        continue;
-      }
-      if (excluded(rel, meta.type === 'dir')) continue;
-      if (meta.type === 'symlink') {
-        const target = await fs.readlink(path.join(root, ...rel.split('/'))).catch(() => '');
-        meta.size = Buffer.byteLength(target);
-      }
-      out.set(rel, meta);
-      if (meta.type === 'dir') await walk(rel);
+  };
+  const walk = async (relDir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(abs(relDir), { withFileTypes: true });
+    } catch {
+      return;
     }
+    // Excluded folders are dropped on the readdir type alone, so node_modules is never stat-ed.
+    const rels = entries
+      .map((d) => ({ rel: relDir === '' ? d.name : `${relDir}/${d.name}`, dir: d.isDirectory() }))
+      .filter(({ rel, dir }) => {
+        if (!isSyncTemp(rel)) return !(dir && excluded(rel, true));
+        temps?.push(rel); // left behind by a sync that was killed mid-write
+        return false;
+      })
+      .map(({ rel }) => rel);
+    const subdirs: string[] = [];
+    // A folder's entries are stat-ed together: one at a time leaves the disk idle between calls.
+    for (let i = 0; i < rels.length; i += 64) {
+      const part = rels.slice(i, i + 64);
+      const metas = await Promise.all(part.map(statOne));
+      part.forEach((rel, k) => {
+        const meta = metas[k];
+        if (!meta || excluded(rel, meta.type === 'dir')) return;
+        out.set(rel, meta);
+        if (meta.type === 'dir') subdirs.push(rel);
+      });
+    }
+    for (const dir of subdirs) await walk(dir);
   };
   await walk(start);
   return out;

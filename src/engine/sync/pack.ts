@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, lstatSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import tarStream from 'tar-stream';
@@ -22,6 +22,9 @@ export interface PackItem {
   linkTarget?: string;
 }
 
+/** Files up to this size are read synchronously. */
+const SYNC_READ_LIMIT = 1024 * 1024;
+
 /** Files above this size are streamed from disk instead of read whole. */
 export const STREAM_THRESHOLD = 16 * 1024 * 1024;
 
@@ -29,13 +32,11 @@ export const STREAM_THRESHOLD = 16 * 1024 * 1024;
 export async function readLocal(root: string, rel: string, attempts = 3): Promise<PackItem | undefined> {
   const abs = toLocal(root, rel);
   for (let i = 0; i < attempts; i++) {
-    let before;
-    try {
-      before = metaOf(await fs.lstat(abs, { bigint: true }));
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
+    // Synchronous stat and read for small files: an initial sync reads thousands of them, and the
+    // thread-pool round trips cost several times the work (callers yield between slices).
+    const st = lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+    if (!st) return undefined;
+    const before = metaOf(st);
     if (before.type === 'dir') return { rel, meta: before };
     if (before.type === 'symlink') {
       const linkTarget = await fs.readlink(abs).catch(() => undefined);
@@ -46,20 +47,17 @@ export async function readLocal(root: string, rel: string, attempts = 3): Promis
     // Big files are not read here; they are streamed into their own tar (streamTar).
     if (before.size > STREAM_THRESHOLD) return { rel, meta: before };
     let content: Buffer;
-    let after: FileMeta;
     try {
-      const fh = await fs.open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
-      try {
-        content = await fh.readFile();
-        after = metaOf(await fh.stat({ bigint: true }));
-      } finally {
-        await fh.close();
-      }
+      const flag = constants.O_RDONLY | constants.O_NOFOLLOW;
+      // Node takes numeric open flags here too (the typings only list strings).
+      content = before.size <= SYNC_READ_LIMIT ? readFileSync(abs, { flag: flag as unknown as string }) : await fs.readFile(abs, { flag });
     } catch (err) {
       if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ELOOP') continue;
       throw err;
     }
-    if (after.mtimeKey === before.mtimeKey && after.size === content.length) return { rel, meta: after, content };
+    // A size change means it was written while read: try again. A same-size rewrite during the read
+    // changes the mtime, so the next event (or the post-sync rescan) uploads it again.
+    if (content.length === before.size) return { rel, meta: before, content };
   }
   return undefined;
 }

@@ -9,6 +9,19 @@
  */
 
 /**
+ * Shared start of every script. Names containing a newline would break the
+ * line-based listings (and could forge protocol lines), so every `find`
+ * reports them as `!N <hex of the name>` through `$RN` and skips them:
+ * `\( -name "*$NL*" -exec sh -c "$RN" sh {} \; -prune \) -o`.
+ */
+const PRELUDE = `NL='
+'
+RN='printf "!N %s\\n" "$(printf %s "$1" | od -An -tx1 -v | tr -d " \\n")"'
+export NL RN
+`;
+const NEWLINE_NAMES = `\\( -name "*$NL*" -exec sh -c "$RN" sh {} \\; -prune \\) -o`;
+
+/**
  * Upstream server: `$1` = container folder (created if missing). Reads
  * `<op> <bytes> <id>` lines, each followed by that many bytes, and answers
  * `!OK <id> <exit code>` after each:
@@ -17,9 +30,9 @@
  * subtrees of a NUL list (output lines come before the OK; missing paths
  * print nothing).
  */
-export const SERVER_SCRIPT = `
+export const SERVER_SCRIPT = `${PRELUDE}
 need=
-for t in tar dd xargs rm mv mkdir find stat sha256sum mktemp; do command -v "$t" >/dev/null 2>&1 || need="$need $t"; done
+for t in tar dd xargs rm mv mkdir find stat sha256sum mktemp od tr; do command -v "$t" >/dev/null 2>&1 || need="$need $t"; done
 if [ -n "$need" ]; then echo "!FATAL the container lacks:$need"; exit 5; fi
 mkdir -p -- "$1" 2>/dev/null
 cd -- "$1" 2>/dev/null || { echo "!FATAL cannot create or enter $1"; exit 3; }
@@ -32,7 +45,7 @@ while read -r op n id; do
     M) rd "$n" | xargs -0 -n 2 mv -f -- ;;
     H) rd "$n" | xargs -0 sha256sum -- 2>/dev/null ;;
     S) rd "$n" | xargs -0 stat -c '%f %s %Y %y %n' -- 2>/dev/null ;;
-    L) rd "$n" | xargs -0 sh -c 'find "$@" -exec stat -c "%f %s %Y %y %n" {} + 2>/dev/null' sh ;;
+    L) rd "$n" | xargs -0 sh -c 'find "$@" ${NEWLINE_NAMES} -exec stat -c "%f %s %Y %y %n" {} + 2>/dev/null' sh ;;
     P) true ;;
     *) echo "!FATAL unknown request"; exit 2 ;;
   esac
@@ -54,7 +67,7 @@ done
  * exits when stdin closes (an orphaned exec would otherwise poll forever;
  * stdin is passed on as fd 3 because background jobs get /dev/null).
  */
-export const WATCH_SCRIPT = `
+export const WATCH_SCRIPT = `${PRELUDE}
 R=$1; I=$2; IDLE=$3; shift 3
 cd -- "$R" 2>/dev/null || { echo "!GONE"; exit 4; }
 T=$(mktemp -d 2>/dev/null) || { echo "!FATAL no writable temp folder in the container (mktemp -d failed)"; exit 5; }
@@ -72,11 +85,11 @@ while :; do
   if [ "$quiet" -ge 20 ]; then sleep "$IDLE"; else sleep "$I"; fi
   [ . -ef "$R" ] || { echo "!GONE"; exit 4; }
   touch -d "@$(( $(date +%s) - 1 ))" "$T/c"
-  find . "$@" -newer "$T/a" -exec stat -c "$F" {} + >"$T/o" 2>/dev/null
+  find . "$@" \\( -name "*$NL*" -prune \\( ! -newer "$T/a" -o -exec sh -c "$RN" sh {} \\; \\) \\) -o -newer "$T/a" -exec stat -c "$F" {} + >"$T/o" 2>/dev/null
   if [ -s "$T/o" ]; then
     echo "!B"; cat "$T/o"
     sed -n 's/^4[0-9a-f]\\{3\\} [0-9]* [0-9-]* [^ ]* [^ ]* [^ ]* //p' "$T/o" | while IFS= read -r d; do
-      find "$d" -mindepth 1 -maxdepth 1 -exec stat -c "$F" {} + >"$T/d" 2>/dev/null && { echo "!D $d"; cat "$T/d"; }
+      find "$d" -mindepth 1 -maxdepth 1 ${NEWLINE_NAMES} -exec stat -c "$F" {} + >"$T/d" 2>/dev/null && { echo "!D $d"; cat "$T/d"; }
     done
     echo "!E"
     quiet=0
@@ -88,14 +101,14 @@ done
 `;
 
 /** Full listing: `$1` = folder, rest = prune tokens; gzip-compressed when gzip exists. */
-export const LIST_SCRIPT = `
+export const LIST_SCRIPT = `${PRELUDE}
 cd -- "$1" 2>/dev/null || exit 3
 shift
 F='%f %s %Y %y %n'
 if command -v gzip >/dev/null 2>&1; then
-  find . "$@" -exec stat -c "$F" {} + 2>/dev/null | gzip -1
+  find . "$@" ${NEWLINE_NAMES} -exec stat -c "$F" {} + 2>/dev/null | gzip -1
 else
-  find . "$@" -exec stat -c "$F" {} + 2>/dev/null
+  find . "$@" ${NEWLINE_NAMES} -exec stat -c "$F" {} + 2>/dev/null
 fi
 `;
 

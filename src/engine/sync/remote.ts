@@ -54,10 +54,20 @@ function exitText(e: ExecExit): string {
   return e.lost ? `connection to the container lost (${e.message ?? 'closed'})` : `exited with code ${e.code}${e.message ? `: ${e.message}` : ''}`;
 }
 
+/** The container's answer to one request. */
+export interface Reply {
+  /** Exit code of the request's command. */
+  rc: number;
+  /** Output lines printed before the acknowledgement. */
+  lines: string[];
+  /** stderr printed since the previous acknowledgement, for error messages. */
+  stderr: string;
+}
+
 interface Pending {
   id: string;
   lines: string[];
-  resolve: (r: { rc: number; lines: string[]; stderr: string }) => void;
+  resolve: (r: Reply) => void;
   reject: (err: Error) => void;
 }
 
@@ -122,39 +132,35 @@ export class UpstreamServer {
   }
 
   /** Send one request; resolves with its exit code, output lines and stderr. */
-  request(op: 'T' | 'R' | 'M' | 'H' | 'S' | 'L' | 'P', payload: Buffer = Buffer.alloc(0)): Promise<{ rc: number; lines: string[]; stderr: string }> {
-    if (this.ended) return Promise.reject(this.ended);
-    const id = String(this.nextId++);
-    const done = new Promise<{ rc: number; lines: string[]; stderr: string }>((resolve, reject) => {
-      this.pending.push({ id, lines: [], resolve, reject });
+  request(op: 'T' | 'R' | 'M' | 'H' | 'S' | 'L' | 'P', payload: Buffer = Buffer.alloc(0)): Promise<Reply> {
+    return this.send(op, payload.length, async (head) => {
+      await this.session.write(payload.length < 65536 ? Buffer.concat([head, payload]) : head);
+      if (payload.length >= 65536) await this.session.write(payload);
     });
-    void this.writes
-      .run(async () => {
-        const head = Buffer.from(`${op} ${payload.length} ${id}\n`);
-        await this.session.write(payload.length < 65536 ? Buffer.concat([head, payload]) : head);
-        if (payload.length >= 65536) await this.session.write(payload);
-      })
-      .catch((err: Error) => this.fail(new Error(`cannot send to the container: ${err.message}`)));
-    return done;
   }
 
   /** Send a request whose payload is streamed; it must yield exactly `length` bytes or the session is closed. */
-  requestStream(op: 'T', length: number, data: AsyncIterable<Buffer>): Promise<{ rc: number; lines: string[]; stderr: string }> {
+  requestStream(op: 'T', length: number, data: AsyncIterable<Buffer>): Promise<Reply> {
+    return this.send(op, length, async (head) => {
+      await this.session.write(head);
+      let sent = 0;
+      for await (const chunk of data) {
+        sent += chunk.length;
+        await this.session.write(chunk);
+      }
+      if (sent !== length) throw new Error(`streamed ${sent} of ${length} bytes`);
+    });
+  }
+
+  // Writes are queued so two requests never interleave on stdin; replies come back in the same order.
+  private send(op: string, length: number, write: (head: Buffer) => Promise<void>): Promise<Reply> {
     if (this.ended) return Promise.reject(this.ended);
     const id = String(this.nextId++);
-    const done = new Promise<{ rc: number; lines: string[]; stderr: string }>((resolve, reject) => {
+    const done = new Promise<Reply>((resolve, reject) => {
       this.pending.push({ id, lines: [], resolve, reject });
     });
     void this.writes
-      .run(async () => {
-        await this.session.write(`${op} ${length} ${id}\n`);
-        let sent = 0;
-        for await (const chunk of data) {
-          sent += chunk.length;
-          await this.session.write(chunk);
-        }
-        if (sent !== length) throw new Error(`streamed ${sent} of ${length} bytes`);
-      })
+      .run(() => write(Buffer.from(`${op} ${length} ${id}\n`)))
       .catch((err: Error) => this.fail(new Error(`cannot send to the container: ${err.message}`)));
     return done;
   }
@@ -264,13 +270,23 @@ export async function listRemote(target: RemoteTarget, prune: readonly string[],
   return { ...parseStatLines(lines), bytes };
 }
 
-/** Fetch paths as a tar and hand each validated entry to `handlers`; resolves with the bytes received. */
-export async function fetchRemote(target: RemoteTarget, rels: readonly string[], handlers: TarHandlers, signal?: AbortSignal): Promise<number> {
-  if (rels.length === 0) return 0;
+/**
+ * Fetch paths as a tar and hand each validated entry to `handlers`. Resolves with the bytes received and
+ * the container's complaints (e.g. a file deleted since it was listed); rejects when the connection was
+ * lost, since a tar cut off between two entries would otherwise look complete.
+ */
+export async function fetchRemote(
+  target: RemoteTarget,
+  rels: readonly string[],
+  handlers: TarHandlers,
+  signal?: AbortSignal,
+): Promise<{ bytes: number; stderr: string }> {
+  if (rels.length === 0) return { bytes: 0, stderr: '' };
   const session = await openExec(target.kc, target.ref, shArgs(FETCH_SCRIPT, target.root), signal);
   let bytes = 0;
+  let stderr = '';
   session.stdout.on('data', (c: Buffer) => (bytes += c.length));
-  session.stderr.resume();
+  session.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const list = nulList(rels);
   const sent = session.write(Buffer.concat([Buffer.from(`${list.length}\n`), list]));
   try {
@@ -279,6 +295,6 @@ export async function fetchRemote(target: RemoteTarget, rels: readonly string[],
     session.close();
   }
   const exit = await session.exit;
-  if (exit.lost && bytes === 0) throw new Error(`fetching from the container failed: ${exitText(exit)}`);
-  return bytes;
+  if (exit.lost) throw new Error(`fetching from the container failed: ${exitText(exit)}`);
+  return { bytes, stderr: exit.code === 0 ? '' : stderr };
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { constants, type BigIntStats } from 'node:fs';
+import { constants, lstatSync, mkdirSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { checkRelPath, parentOf, symlinkStaysInside, TEMP_PREFIX, toLocal } from './paths.js';
 import type { FileMeta } from './types.js';
 
@@ -47,6 +46,12 @@ export async function lstatMeta(abs: string): Promise<FileMeta | undefined> {
   }
 }
 
+/** lstat as FileMeta without a thread-pool round trip (hot paths of big syncs). */
+export function lstatMetaSync(abs: string): FileMeta | undefined {
+  const st = lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+  return st ? metaOf(st) : undefined;
+}
+
 export function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
@@ -82,8 +87,15 @@ export class CheckedDirs {
   }
 }
 
-/** Make sure every directory of `relDir` exists as a real directory (creating missing ones), never via a symlink. */
+/**
+ * Make sure every directory of `relDir` exists as a real directory (creating missing ones), never via a
+ * symlink. Synchronous inside: a few cached lstat calls cost less than the thread-pool round trips.
+ */
 export async function ensureDirs(root: string, relDir: string, create = true, checked?: CheckedDirs): Promise<void> {
+  ensureDirsSync(root, relDir, create, checked);
+}
+
+function ensureDirsSync(root: string, relDir: string, create: boolean, checked?: CheckedDirs): void {
   if (relDir === '' || checked?.has(relDir)) return;
   let abs = root;
   let sofar = '';
@@ -91,20 +103,17 @@ export async function ensureDirs(root: string, relDir: string, create = true, ch
     abs = path.join(abs, part);
     sofar = sofar ? `${sofar}/${part}` : part;
     if (checked?.has(sofar)) continue;
-    let st;
+    let st = lstatSync(abs, { throwIfNoEntry: false });
     let made = false;
-    try {
-      st = await fs.lstat(abs);
-    } catch (err) {
-      if (!isMissing(err) || !create) throw err;
-      made = await fs.mkdir(abs, { mode: 0o755 }).then(
-        () => true,
-        (e: NodeJS.ErrnoException) => {
-          if (e.code !== 'EEXIST') throw e;
-          return false;
-        },
-      );
-      st = await fs.lstat(abs);
+    if (!st) {
+      if (!create) throw Object.assign(new Error(`${sofar} does not exist`), { code: 'ENOENT' });
+      try {
+        mkdirSync(abs, { mode: 0o755 });
+        made = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      st = lstatSync(abs);
     }
     if (st.isSymbolicLink()) throw new RefusedError(sofar, 'a parent folder is a symlink; sync never writes through links');
     if (!st.isDirectory()) throw new RefusedError(sofar, 'a parent path is a file, not a folder');
@@ -129,7 +138,11 @@ function folderInTheWay(err: unknown, rel: string): unknown {
   return code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST' ? new RefusedError(rel, 'a local folder has this name') : err;
 }
 
-/** Write a regular file from a buffer or stream: temp file, mode, mtime, then rename into place. */
+/**
+ * Write a regular file from a buffer or stream: temp file (O_EXCL|O_NOFOLLOW), mode, mtime, then rename
+ * into place. Asynchronous on purpose: creating files waits on the disk, and callers keep many writes in
+ * flight so the thread pool hides that latency (synchronous creates were several times slower here).
+ */
 export async function writeFileInside(
   root: string,
   rel: string,
@@ -138,24 +151,24 @@ export async function writeFileInside(
 ): Promise<FileMeta> {
   assertValid(rel);
   const dir = parentOf(rel);
-  await ensureDirs(root, dir, true, opts.checked);
+  ensureDirsSync(root, dir, true, opts.checked);
   const tmp = tempPathIn(root, dir);
   const mode = opts.mode & 0o777;
   const fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
-  let meta: FileMeta;
+  let size = 0;
   try {
-    let size: number;
     if (Buffer.isBuffer(content)) {
       await fh.writeFile(content);
       size = content.length;
     } else {
-      await pipeline(content, fh.createWriteStream({ autoClose: false }));
-      size = Number((await fh.stat({ bigint: true })).size);
+      // Plain iteration: tar entries are streamx streams, which stream.pipeline does not drive.
+      for await (const chunk of content) {
+        await fh.write(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
     }
     if ((mode & ~UMASK) !== mode) await fh.chmod(mode);
     await fh.utimes(opts.mtime, opts.mtime);
-    // Exactly what lstat would say now: whole-second mtime, the mode just set.
-    meta = { type: 'file', size, mtime: opts.mtime, mtimeKey: `${opts.mtime}.000000000`, mode };
   } catch (err) {
     await fh.close().catch(() => undefined);
     await fs.rm(tmp, { force: true });
@@ -168,7 +181,8 @@ export async function writeFileInside(
     await fs.rm(tmp, { force: true });
     throw folderInTheWay(err, rel);
   }
-  return meta;
+  // Exactly what lstat would say now: whole-second mtime, the mode just set.
+  return { type: 'file', size, mtime: opts.mtime, mtimeKey: `${opts.mtime}.000000000`, mode };
 }
 
 /** Create (or replace) a symlink whose target stays inside the root. */

@@ -7,7 +7,7 @@ import { createBatcher, SerialQueue } from './batcher.js';
 import { matchersFor, reporters, type Connection, type SyncContext } from './context.js';
 import { processRemoteReport } from './downstream.js';
 import { initialSync } from './initial-sync.js';
-import { listLocal, sameMeta } from './listing.js';
+import { listLocal, sameMeta, type ParsedListing } from './listing.js';
 import { watchLocal, type LocalWatcher } from './local-watcher.js';
 import { toLocal } from './paths.js';
 import { watchPod } from './pod-watch.js';
@@ -15,7 +15,7 @@ import { FatalSyncError, RemoteWatcher, UpstreamServer } from './remote.js';
 import { lstatMeta } from './safe-fs.js';
 import type { SyncedState } from './state.js';
 import type { InitialSyncSummary, SyncHandle, SyncSpec } from './types.js';
-import { localRootId, processLocalBatch } from './upstream.js';
+import { assertLocalRoot, localRootId, processLocalBatch } from './upstream.js';
 
 /** Options for `startSync`. */
 export interface StartSyncOptions {
@@ -109,15 +109,24 @@ export async function startSync(kc: KubeConfig, spec: SyncSpec, opts: StartSyncO
     let watcher: RemoteWatcher | undefined;
     let podWatch: { close(): void } | undefined;
     try {
-      // The watcher starts before the listing, so changes made during the initial sync are reported after it.
-      watcher = await RemoteWatcher.open(active.target, spec.pollIntervalMs ?? 500, match.prune, (r) => {
+      // The watcher starts before the listing, so changes made during the initial sync are reported
+      // after it; reports that arrive before it finished wait, since they are judged against its result.
+      let early: ParsedListing[] | undefined = [];
+      const apply = (r: ParsedListing): void => {
         queue.run(() => processRemoteReport(ctx, active, r)).catch((err: Error) => dropConnection?.(err));
-      }, signal);
+      };
+      watcher = await RemoteWatcher.open(active.target, spec.pollIntervalMs ?? 500, match.prune, (r) => (early ? early.push(r) : apply(r)), signal);
       podWatch = await watchPod(kc, ref, (reason) => dropConnection?.(new Error(reason)));
+      await assertLocalRoot(root, rootId);
       const pendingDeletes = await takePendingDeletes(pendingLocal, root, state);
       const summary = await queue.run(() => initialSync(ctx, active, pendingDeletes));
       events.send('sync:initial-done', { id: spec.id, uploaded: summary.uploaded, downloaded: summary.downloaded, conflicts: summary.conflicts, ms: summary.ms });
       conn = active;
+      for (const r of early) apply(r);
+      early = undefined;
+      // Local changes seen while the initial sync ran go out now.
+      for (const rel of pendingLocal) batcher.add(rel);
+      pendingLocal.clear();
       if (!local) await startLocalWatcher();
       resolveInitial(summary);
       sendState('watching');
@@ -133,7 +142,8 @@ export async function startSync(kc: KubeConfig, spec: SyncSpec, opts: StartSyncO
       watcher?.close();
       server.close();
       report.reset();
-      await queue.idle();
+      // Jobs fail fast once the sessions are closed; the bound only guards against a stuck local write.
+      await Promise.race([queue.idle(), new Promise((r) => setTimeout(r, 3000).unref())]);
     }
   };
 

@@ -3,6 +3,7 @@ import { expectedRemote, packTar, readLocal, streamTar, type PackItem } from './
 import { isWithin } from './paths.js';
 import { nulList } from './remote.js';
 import { forget, hashBuffer, markSynced } from './state.js';
+import type { FileMeta } from './types.js';
 
 /**
  * Moving local paths to the container: deletes first (`rm -rf` list), then
@@ -40,11 +41,14 @@ export async function upload(ctx: SyncContext, conn: Connection, rels: readonly 
     const tar = await packTar(items);
     result.bytes += tar.length;
     const { rc, stderr } = await conn.server.request('T', tar);
+    let landed = items;
     if (rc !== 0) {
       ctx.warn(`uploading ${items.length} path(s) to the container failed: ${firstLine(stderr)}`);
-      return;
+      // Keep what did arrive, so it is not mistaken for a container-side edit later.
+      const now = await conn.server.stat(items.map((i) => i.rel));
+      landed = items.filter((i) => arrived(now.get(i.rel), i));
     }
-    for (const item of items) {
+    for (const item of landed) {
       markSynced(ctx.state, item.rel, item.meta, expectedRemote(item.meta), item.content ? hashBuffer(item.content) : undefined);
       result.changed.push(item.rel);
     }
@@ -70,9 +74,11 @@ export async function upload(ctx: SyncContext, conn: Connection, rels: readonly 
   for (let i = 0; i < rels.length; i += READ_AHEAD) {
     ctx.signal.throwIfAborted();
     const items = await Promise.all(rels.slice(i, i + READ_AHEAD).map((rel) => readLocal(ctx.root, rel)));
+    await new Promise((r) => setImmediate(r)); // small reads are synchronous: let other work run between slices
     for (const item of items) {
       if (!item || item.meta.type === 'other') continue;
       if (item.meta.type === 'file' && item.content === undefined) {
+        await flush(); // its folder may be in the pending chunk; the container applies requests in order
         await sendBig(item);
         continue;
       }
@@ -87,6 +93,11 @@ export async function upload(ctx: SyncContext, conn: Connection, rels: readonly 
     ctx.events.send('sync:batch', { id: ctx.id, direction: 'up', changed: result.changed, deleted: result.deleted, bytes: result.bytes, ms: Date.now() - t0 });
   }
   return result;
+}
+
+function arrived(remote: FileMeta | undefined, item: PackItem): boolean {
+  if (!remote || remote.type !== item.meta.type) return false;
+  return remote.type !== 'file' || (remote.size === item.meta.size && remote.mtime === item.meta.mtime);
 }
 
 /** Parents before children, each path once. */

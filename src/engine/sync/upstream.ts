@@ -53,7 +53,8 @@ export async function localRootId(root: string): Promise<string> {
   return `${st.dev}:${st.ino}`;
 }
 
-async function assertLocalRoot(root: string, rootId: string): Promise<void> {
+/** Throws a FatalSyncError when the local root is gone or is another folder than at the start. */
+export async function assertLocalRoot(root: string, rootId: string): Promise<void> {
   const now = await localRootId(root).catch(() => undefined);
   if (now !== rootId) {
     throw new FatalSyncError(`the local folder ${root} was deleted or replaced; sync stopped so the container copy is kept`);

@@ -13,6 +13,8 @@ export interface HeaderProps {
   phase: Phase;
   problem?: ProblemView;
   problemCount: number;
+  /** Something failing right now (a crash loop, a failed build); outranks older problems. */
+  failure?: { reason: string };
   flash?: { text: string; tone: 'info' | 'error' };
   info?: { scope: string; message: string };
 }
@@ -20,12 +22,13 @@ export interface HeaderProps {
 const BUSY: readonly Phase[] = ['config', 'build', 'push', 'deploy', 'stopping'];
 
 /** Two lines: where we are (project, context, namespace, phase) and the latest thing worth reading. */
-export function Header({ width, project, context, namespace, phase, problem, problemCount, flash, info }: HeaderProps) {
+export function Header({ width, project, context, namespace, phase, problem, problemCount, failure, flash, info }: HeaderProps) {
   const theme = useTheme();
   const phaseWidth = phase.length + 3;
   const where = truncate(` devspace · ${project}  ctx ${context}  ns ${namespace}`, Math.max(1, width - phaseWidth - 1));
   let status: { text: string; color?: string; dim?: boolean };
   if (flash) status = { text: flash.text, color: flash.tone === 'error' ? theme.tone('error') : theme.tone('accent') };
+  else if (failure) status = { text: `✗ ${failure.reason} (a: analysis)`, color: theme.tone('error') };
   else if (problem) {
     const more = problemCount > 1 ? ` (+${problemCount - 1} more, a: analyze)` : '';
     const hint = problem.hint ? ` — ${problem.hint}` : '';

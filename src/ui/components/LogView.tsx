@@ -10,27 +10,30 @@ export interface LogViewProps {
   width: number;
   /** Prefix each row with its source (the combined view). */
   showSource: boolean;
+  /** Short display label per source key; keys without one are shown as they are. */
+  labels?: ReadonlyMap<string, string>;
 }
 
 /** The widest source column we allow before cutting labels. */
 const SOURCE_MAX = 24;
 
 /** Draw a window of log rows, one terminal row each (long lines are cut, never wrapped). */
-export function LogView({ lines, width, showSource }: LogViewProps) {
-  const sourceWidth = showSource ? Math.min(SOURCE_MAX, Math.max(0, ...lines.map((l) => l.source.length)), Math.floor(width / 3)) : 0;
+export function LogView({ lines, width, showSource, labels }: LogViewProps) {
+  const labelOf = (key: string) => labels?.get(key) ?? key;
+  const sourceWidth = showSource ? Math.min(SOURCE_MAX, Math.max(0, ...lines.map((l) => labelOf(l.source).length)), Math.floor(width / 3)) : 0;
   return (
     <>
       {lines.map((line) => (
-        <LogRow key={line.seq} line={line} width={width} sourceWidth={sourceWidth} />
+        <LogRow key={line.seq} line={line} label={labelOf(line.source)} width={width} sourceWidth={sourceWidth} />
       ))}
     </>
   );
 }
 
-const LogRow = memo(function LogRow({ line, width, sourceWidth }: { line: LogEntry; width: number; sourceWidth: number }) {
+const LogRow = memo(function LogRow({ line, label, width, sourceWidth }: { line: LogEntry; label: string; width: number; sourceWidth: number }) {
   const theme = useTheme();
   if (sourceWidth === 0) return <Text wrap="truncate-end">{truncate(line.text, width) || ' '}</Text>;
-  const src = truncate(line.source, sourceWidth).padEnd(sourceWidth);
+  const src = truncate(label, sourceWidth).padEnd(sourceWidth);
   return (
     <Text wrap="truncate-end">
       <Text color={theme.sourceColor(line.source)}>{src}</Text>

@@ -41,13 +41,13 @@ export function nameColumn(rows: readonly RowText[], innerWidth: number, cap = 2
   return Math.min(widest, cap, Math.max(4, innerWidth - 2 - 6));
 }
 
-/** A pane's failure reason in full (wrapped, clipped to `rows`), under its rows when there is room. */
-export function FailureNote({ text, rows }: { text: string | undefined; rows: number }) {
+/** A pane's failure reason or hint in full (wrapped, clipped to `rows`), under its rows when there is room. */
+export function FailureNote({ text, rows, glyph = '✗' }: { text: string | undefined; rows: number; glyph?: string }) {
   const theme = useTheme();
   if (!text || rows < 1) return null;
   return (
     <Box height={rows} overflow="hidden">
-      <Text color={theme.tone('error')} wrap="wrap">{`✗ ${text}`}</Text>
+      <Text color={theme.tone('error')} wrap="wrap">{`${glyph} ${text}`}</Text>
     </Box>
   );
 }

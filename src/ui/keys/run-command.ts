@@ -1,7 +1,7 @@
 import type { ContainerRef } from '../../engine/events.js';
 import type { DashboardActions } from '../actions.js';
 import type { DashboardStore } from '../store/dashboard-store.js';
-import { rebuildTarget, terminalTarget } from '../store/selectors.js';
+import { terminalTarget } from '../store/selectors.js';
 import { Command } from './commands.js';
 
 /** What running a command needs besides the command itself. */
@@ -65,14 +65,13 @@ export function runCommand(id: Command, ctx: CommandContext): void {
     }
     case Command.Rebuild: {
       if (!actions.rebuild) return unavailable('rebuild');
-      const image = rebuildTarget(engine, view);
-      actions.rebuild(image);
-      return dispatch({ type: 'flash', text: `rebuild requested: ${image ?? 'all images'}`, tone: 'info' });
+      actions.rebuild();
+      return dispatch({ type: 'flash', text: 'rebuilding and redeploying…', tone: 'info' });
     }
     case Command.Redeploy:
       if (!actions.redeploy) return unavailable('redeploy');
       actions.redeploy();
-      return dispatch({ type: 'flash', text: 'redeploy requested', tone: 'info' });
+      return dispatch({ type: 'flash', text: 'redeploying…', tone: 'info' });
     case Command.Analyze:
       if (view.overlay !== 'analyze') actions.analyze?.();
       return dispatch({ type: 'toggle-overlay', overlay: 'analyze' });

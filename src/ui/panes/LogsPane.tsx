@@ -12,6 +12,10 @@ export interface LogsPaneProps {
   focused: boolean;
   /** The visible window only. */
   lines: readonly LogEntry[];
+  /** Lines below the window while scrolled back (autoscroll off). */
+  newer?: number;
+  /** Short labels for the combined view's source column. */
+  labels?: ReadonlyMap<string, string>;
   /** Label of the selected source tab, or null for all sources. */
   source: string | null;
   sourceCount: number;
@@ -27,10 +31,11 @@ export function logWindowRows(height: number, filter: { text: string; editing: b
 }
 
 /** The log pane: a window onto the ring buffer plus a filter line. */
-export function LogsPane({ width, height, focused, lines, source, sourceCount, autoscroll, filter, index }: LogsPaneProps) {
+export function LogsPane({ width, height, focused, lines, newer = 0, labels, source, sourceCount, autoscroll, filter, index }: LogsPaneProps) {
   const theme = useTheme();
   const inner = paneInnerWidth(width);
-  const note = [source ?? `all sources (${sourceCount})`, autoscroll ? 'autoscroll on' : 'autoscroll off', filter.text && !filter.editing ? `filter ${filter.text}` : '']
+  const follow = autoscroll ? 'following' : `paused${newer > 0 ? ` · ${newer} newer line${newer === 1 ? '' : 's'} (G)` : ''}`;
+  const note = [source ?? `all sources (${sourceCount})`, follow, filter.text && !filter.editing ? `filter ${filter.text}` : '']
     .filter(Boolean)
     .join(' · ');
   const showFilter = filter.editing || filter.text !== '';
@@ -41,7 +46,7 @@ export function LogsPane({ width, height, focused, lines, source, sourceCount, a
         {lines.length === 0 ? (
           <Text dimColor>{filter.text ? 'no lines match the filter' : 'waiting for logs…'}</Text>
         ) : (
-          <LogView lines={lines} width={inner} showSource={source === null} />
+          <LogView lines={lines} width={inner} showSource={source === null} labels={labels} />
         )}
       </Box>
       {showFilter ? (

@@ -16,10 +16,13 @@ export interface PortsPaneProps {
 
 /** Port forwards: `local → pod:remote` with state; a failed forward turns the border red. */
 export function PortsPane({ width, height, focused, forwards, selected, failure }: PortsPaneProps) {
-  const rows = forwards.map(describeForward);
+  const inner = paneInnerWidth(width);
+  // Leave the state its words ("ready", "reconnecting") and cut the pod name instead.
+  const stateWidth = Math.max(5, ...forwards.map((f) => describeForward(f).text.length));
+  const rows = forwards.map((f) => describeForward(f, Math.max(12, inner - 3 - stateWidth)));
   const space = Math.max(1, height - PANE_CHROME);
   const [from, to] = visibleRange(rows.length, space, selected);
-  const nameWidth = nameColumn(rows, paneInnerWidth(width), 28);
+  const nameWidth = nameColumn(rows, inner, 40);
   return (
     <Pane title="2 Ports" width={width} height={height} focused={focused} failure={failure}>
       {rows.length === 0 ? <Text dimColor>no port forwards</Text> : null}

@@ -19,7 +19,7 @@ export interface SyncPaneProps {
 export function SyncPane({ width, height, focused, syncs, selected, failure }: SyncPaneProps) {
   const inner = paneInnerWidth(width);
   const space = Math.max(1, height - PANE_CHROME);
-  const rows = syncs.map(describeSync);
+  const rows = syncs.map((s) => describeSync(s));
   const [from, to] = visibleRange(rows.length, space, selected);
   const withFiles = rows.length * 2 + (failure ? 1 : 0) <= space;
   const nameWidth = nameColumn(rows, inner, 36);

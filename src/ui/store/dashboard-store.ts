@@ -77,15 +77,14 @@ export function createDashboardStore(opts: DashboardStoreOptions): DashboardStor
     const batch = pending;
     pending = [];
     let engine = state.engine;
+    const now = clock.now();
     for (const event of batch) {
-      engine = reduce(engine, event);
+      engine = reduce(engine, event, now);
       if (event.type === 'logs:lines') {
         const { source, lines } = event.payload;
-        state.logs.append(sourceKey(source), `${source.pod}/${source.container}`, lines);
+        state.logs.append(sourceKey(source), lines);
       } else if (event.type === 'build:log') {
-        const key = `build:${event.payload.image}`;
-        const ts = clock.now();
-        state.logs.append(key, key, event.payload.lines.map((text) => ({ ts, text, stream: 'stdout' as const })));
+        state.logs.append(`build:${event.payload.image}`, event.payload.lines.map((text) => ({ ts: now, text, stream: 'stdout' as const })));
       }
     }
     state = { ...state, engine, revision: state.revision + 1 };

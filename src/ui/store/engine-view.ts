@@ -30,6 +30,8 @@ export interface ImageView {
   instruction?: string;
   /** Build time so far (from the last step event) or in total once done. */
   elapsedMs?: number;
+  /** When the dashboard saw the build start, so the pane can count while a long step runs. */
+  startedAt?: number;
   /** The last few output lines, for the pane and for a failure's context. */
   lastLines: readonly string[];
   error?: string;
@@ -47,6 +49,8 @@ export interface DeploymentView {
   ready: number;
   desired: number;
   pods: readonly PodSummary[];
+  /** When the dashboard saw the deploy start, for a live elapsed time. */
+  startedAt?: number;
   ms?: number;
   error?: string;
   hint?: string;
@@ -94,6 +98,10 @@ export interface LogSourceView {
   ref?: ContainerRef;
   state: 'streaming' | 'waiting' | 'ended';
   reason?: string;
+  /** Times it stopped with a failure (crash, error exit) and came back, as the log stream saw it. */
+  restarts?: number;
+  /** The last such failure, kept while it runs again. */
+  lastFailure?: string;
 }
 
 export interface ProblemView extends Problem {

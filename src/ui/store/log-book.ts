@@ -5,7 +5,7 @@ import { RingBuffer } from './ring-buffer.js';
 export interface LogEntry {
   seq: number;
   ts: number;
-  /** Display label of the source, e.g. `api-6d4f/app` or `build:api`. */
+  /** Key of the source (`namespace/pod/container` or `build:api`); the view turns it into a label. */
   source: string;
   text: string;
   stream: 'stdout' | 'stderr';
@@ -27,6 +27,8 @@ export interface LogWindow {
   lines: LogEntry[];
   /** True when nothing newer than the last line exists for this query. */
   atEnd: boolean;
+  /** Lines the query would show below the window (0 while following). */
+  newer: number;
 }
 
 export interface LogBookOptions {
@@ -54,14 +56,14 @@ export class LogBook {
   }
 
   /** Store a batch of lines for one source; lines are sanitised and truncated here, once. */
-  append(key: string, label: string, lines: readonly { ts: number; text: string; stream: 'stdout' | 'stderr' }[]): void {
+  append(key: string, lines: readonly { ts: number; text: string; stream: 'stdout' | 'stderr' }[]): void {
     let buffer = this.bySource.get(key);
     if (!buffer) {
       buffer = new RingBuffer(this.perSource);
       this.bySource.set(key, buffer);
     }
     for (const line of lines) {
-      const entry: LogEntry = { seq: this.nextSeq++, ts: line.ts, source: label, text: sanitizeLine(line.text, this.maxLineLength), stream: line.stream };
+      const entry: LogEntry = { seq: this.nextSeq++, ts: line.ts, source: key, text: sanitizeLine(line.text, this.maxLineLength), stream: line.stream };
       buffer.push(entry);
       this.combinedBuffer.push(entry);
     }
@@ -101,7 +103,16 @@ export class LogBook {
         if (q.match(e.text)) lines.unshift(e);
       }
     }
-    return { lines, atEnd: q.anchor === null || this.stepFrom(buf, q, end, 1) === end };
+    const newer = q.anchor === null ? 0 : this.countAfter(buf, q, end);
+    return { lines, atEnd: newer === 0, newer };
+  }
+
+  // Matching entries after index `end`; bounded by the buffer's capacity.
+  private countAfter(buf: RingBuffer<LogEntry>, q: LogQuery, end: number): number {
+    if (!q.match) return buf.size - 1 - end;
+    let n = 0;
+    for (let i = end + 1; i < buf.size; i++) if (q.match((buf.at(i) as LogEntry).text)) n++;
+    return n;
   }
 
   /**

@@ -5,13 +5,13 @@ import { IMAGE_TAIL, type ImageView, type PushView, upsert } from './engine-view
 type BuildEvent = Extract<EngineEvent, { type: `build:${string}` | `push:${string}` }>;
 
 /** Apply one build or push event to the image rows. */
-export function reduceImages(images: readonly ImageView[], event: BuildEvent): readonly ImageView[] {
+export function reduceImages(images: readonly ImageView[], event: BuildEvent, now = 0): readonly ImageView[] {
   const p = event.payload;
   const update = (fn: (img: ImageView) => ImageView) =>
     upsert(images, (i) => i.name === p.image, (i) => fn(i ?? { name: p.image, state: 'building', lastLines: [] }));
   switch (event.type) {
     case 'build:start':
-      return update(() => ({ name: p.image, ref: event.payload.ref, state: 'building', elapsedMs: 0, lastLines: [] }));
+      return update(() => ({ name: p.image, ref: event.payload.ref, state: 'building', elapsedMs: 0, startedAt: now, lastLines: [] }));
     case 'build:skipped':
       return update((i) => ({ ...i, ref: event.payload.ref, state: 'skipped', reason: event.payload.reason, error: undefined }));
     case 'build:step': {
@@ -54,8 +54,11 @@ export function reduceImages(images: readonly ImageView[], event: BuildEvent): r
   }
 }
 
+// Docker's bookkeeping lines, which say nothing about why a step failed.
+const NOISE = /^\s*(---> |Removing intermediate container |Successfully (built|tagged) )/;
+
 function tail(prev: readonly string[], lines: readonly string[]): string[] {
-  const clean = lines.map((l) => sanitizeLine(l, 500)).filter((l) => l.trim() !== '');
+  const clean = lines.map((l) => sanitizeLine(l, 500)).filter((l) => l.trim() !== '' && !NOISE.test(l));
   return [...prev, ...clean].slice(-IMAGE_TAIL);
 }
 

@@ -1,9 +1,13 @@
 import type { EngineEvent } from '../../engine/events.js';
-import { type EngineView, PROBLEM_LIMIT, sourceKey, upsert } from './engine-view.js';
+import { type EngineView, type LogSourceView, PROBLEM_LIMIT, sourceKey, upsert } from './engine-view.js';
+import { isFailing } from './workloads.js';
 import { reduceImages } from './reduce-build.js';
 
-/** Project one engine event into the dashboard's view of the engine (pure: same input, same output). */
-export function reduce(state: EngineView, event: EngineEvent): EngineView {
+/**
+ * Project one engine event into the dashboard's view of the engine (pure:
+ * same input, same output). `now` stamps starts, for live elapsed times.
+ */
+export function reduce(state: EngineView, event: EngineEvent, now = 0): EngineView {
   switch (event.type) {
     case 'engine:phase':
       return { ...state, phase: event.payload.phase };
@@ -26,7 +30,7 @@ export function reduce(state: EngineView, event: EngineEvent): EngineView {
     case 'push:done':
     case 'push:skipped':
     case 'push:failed': {
-      const next = { ...state, images: reduceImages(state.images, event) };
+      const next = { ...state, images: reduceImages(state.images, event, now) };
       // Build output is a log source too, so the full log view can show it.
       const key = `build:${event.payload.image}`;
       if (event.type !== 'build:log' || state.sources.some((s) => s.key === key)) return next;
@@ -39,7 +43,7 @@ export function reduce(state: EngineView, event: EngineEvent): EngineView {
     case 'deploy:done':
     case 'deploy:failed':
     case 'purge:done':
-      return { ...state, deployments: reduceDeployments(state, event) };
+      return { ...state, deployments: reduceDeployments(state, event, now) };
     case 'portforward:state': {
       const f = event.payload;
       return { ...state, forwards: upsert(state.forwards, (r) => r.id === f.id, () => ({ ...f })) };
@@ -57,9 +61,19 @@ export function reduce(state: EngineView, event: EngineEvent): EngineView {
       const key = sourceKey(ref);
       const known = state.sources.find((s) => s.key === key);
       if (event.type === 'logs:lines' && known) return state;
-      const next = event.type === 'logs:state' ? { state: event.payload.state, reason: event.payload.reason } : { state: 'streaming' as const };
       const label = `${ref.pod}/${ref.container}`;
-      return { ...state, sources: upsert(state.sources, (s) => s.key === key, (s) => ({ ...(s ?? { key, label, ref }), ...next })) };
+      const prev: LogSourceView = known ?? { key, label, ref, state: 'streaming' };
+      let next: LogSourceView = { ...prev, state: 'streaming', reason: undefined };
+      if (event.type === 'logs:state') {
+        const { state: st, reason } = event.payload;
+        next = { ...prev, state: st, reason };
+        if (isFailing(next)) {
+          // "exited with 3 (Error)" says more than the "CrashLoopBackOff" that follows it.
+          const lastFailure = prev.lastFailure && !reason?.startsWith('exited') && isFailing(prev) ? prev.lastFailure : reason;
+          next = { ...next, lastFailure, restarts: (prev.restarts ?? 0) + (isFailing(prev) ? 0 : 1) };
+        }
+      }
+      return { ...state, sources: upsert(state.sources, (s) => s.key === key, () => next) };
     }
     case 'analyze:report':
       return { ...state, findings: event.payload.findings };
@@ -68,7 +82,7 @@ export function reduce(state: EngineView, event: EngineEvent): EngineView {
 
 type DeployEvent = Extract<EngineEvent, { type: `deploy:${string}` | 'purge:done' }>;
 
-function reduceDeployments(state: EngineView, event: DeployEvent): EngineView['deployments'] {
+function reduceDeployments(state: EngineView, event: DeployEvent, now: number): EngineView['deployments'] {
   const name = event.payload.deployment;
   return upsert(
     state.deployments,
@@ -77,7 +91,7 @@ function reduceDeployments(state: EngineView, event: DeployEvent): EngineView['d
       const d = prev ?? { name, state: 'deploying', objects: 0, ready: 0, desired: 0, pods: [] };
       switch (event.type) {
         case 'deploy:start':
-          return { name, type: event.payload.type, namespace: event.payload.namespace, state: 'deploying', objects: 0, ready: 0, desired: 0, pods: [] };
+          return { name, type: event.payload.type, namespace: event.payload.namespace, state: 'deploying', objects: 0, ready: 0, desired: 0, pods: [], startedAt: now };
         case 'deploy:skipped':
           return { ...d, state: 'skipped', reason: event.payload.reason };
         case 'deploy:applied':

@@ -1,24 +1,41 @@
 import type { ContainerRef } from '../../engine/events.js';
-import type { DeploymentView, EngineView, ImageView, SyncView } from './engine-view.js';
+import type { EngineView, SyncView } from './engine-view.js';
 import type { LogQuery } from './log-book.js';
 import { type LogFilter, parseFilter } from './log-filter.js';
 import type { PaneId, ViewState } from './view-state.js';
+import { buildRows, findingFor, isFailing, sourceLabels } from './workloads.js';
 
 /**
  * Pure projections from store state to what each pane needs, so panes stay
  * dumb function components and selection logic is tested without Ink.
  */
 
-/** Why the build pane is red, or undefined when nothing failed. */
-export function buildFailure(images: readonly ImageView[], deployments: readonly DeploymentView[]): string | undefined {
-  const img = images.find((i) => i.state === 'failed' || i.push?.state === 'failed');
+/** What turned the build pane red: the reason for its title edge and, when known, what to do about it. */
+export interface PaneFailure {
+  reason: string;
+  /** The analyze finding or the engine's hint, in one line. */
+  hint?: string;
+}
+
+/** Why the build pane is red (a failed build, push or deploy, or a failing container), or undefined. */
+export function buildFailure(engine: EngineView): PaneFailure | undefined {
+  const hintFor = (scope: string) => [...engine.problems].reverse().find((p) => p.scope.startsWith(scope) && p.hint)?.hint;
+  const img = engine.images.find((i) => i.state === 'failed' || i.push?.state === 'failed');
   if (img) {
-    if (img.state !== 'failed') return `${img.name} push failed: ${img.push?.error ?? 'unknown error'}`;
+    if (img.state !== 'failed') return { reason: `${img.name} push failed: ${img.push?.error ?? 'unknown error'}`, hint: hintFor('push') ?? 'fix the registry access, then press r to rebuild and push' };
     const at = img.step !== undefined && img.total !== undefined ? ` at step ${img.step}/${img.total}` : '';
-    return `${img.name} failed${at}: ${img.error ?? 'unknown error'}`;
+    return { reason: `${img.name} failed${at}: ${img.error ?? 'unknown error'}`, hint: hintFor('build') ?? 'fix the build, then press r to rebuild' };
   }
-  const dep = deployments.find((d) => d.state === 'failed');
-  return dep ? `deploy ${dep.name} failed: ${dep.error ?? 'unknown error'}` : undefined;
+  const dep = engine.deployments.find((d) => d.state === 'failed');
+  if (dep) return { reason: `deploy ${dep.name} failed: ${dep.error ?? 'unknown error'}`, hint: dep.hint ?? 'press a for the analysis, d to redeploy' };
+  const labels = sourceLabels(engine.sources);
+  const failing = engine.sources.find(isFailing);
+  if (failing?.ref) {
+    const finding = findingFor(engine.findings, failing.ref);
+    const hint = finding ? `${finding.message}${finding.hint ? ` → ${finding.hint}` : ''}` : 'analyzing… (a: full analysis)';
+    return { reason: `${labels.get(failing.key) ?? failing.label} ${failing.reason}`, hint };
+  }
+  return undefined;
 }
 
 /** Why the ports pane is red. */
@@ -36,7 +53,7 @@ export function syncFailure(syncs: readonly SyncView[]): string | undefined {
 /** Selectable rows per pane, which the view reducer clamps selections to. */
 export function rowCounts(engine: EngineView): Record<PaneId, number> {
   return {
-    build: engine.images.length + engine.deployments.length,
+    build: buildRows(engine).length,
     ports: engine.forwards.length,
     sync: engine.syncs.length,
     logs: engine.sources.length,
@@ -70,17 +87,24 @@ export function logQuery(engine: EngineView, view: ViewState, height: number): L
   };
 }
 
-/** The container `e` opens: the selected log source, else the first container that has logged. */
+/**
+ * The container `e` opens: the container row selected in the Build pane (or
+ * the first of a selected deployment), the selected log source, else the
+ * first container still running.
+ */
 export function terminalTarget(engine: EngineView, view: ViewState): ContainerRef | undefined {
+  if (view.focus === 'build') {
+    const row = buildRows(engine)[view.selected.build];
+    if (row?.kind === 'container') return row.source.ref;
+    if (row?.kind === 'deployment') {
+      const first = buildRows(engine).find((r) => r.kind === 'container' && r.deployment === row.deployment.name);
+      if (first?.kind === 'container') return first.source.ref;
+    }
+  }
   const selected = engine.sources[view.selected.logs - 1];
   if (selected?.ref) return selected.ref;
-  return engine.sources.find((s) => s.ref && s.state !== 'ended')?.ref ?? engine.sources.find((s) => s.ref)?.ref;
-}
-
-/** The image `r` rebuilds: the selected build row when the build pane is focused, else all. */
-export function rebuildTarget(engine: EngineView, view: ViewState): string | undefined {
-  if (view.focus !== 'build') return undefined;
-  return engine.images[view.selected.build]?.name;
+  const live = engine.sources.filter((s) => s.ref && s.state !== 'ended');
+  return (live.find((s) => s.state === 'streaming') ?? live[0] ?? engine.sources.find((s) => s.ref))?.ref;
 }
 
 /** The newest problem, for the status line. */
@@ -92,7 +116,8 @@ export function latestProblem(engine: EngineView) {
 export function paneWants(engine: EngineView): Record<PaneId, number> {
   const failed = engine.images.find((i) => i.state === 'failed');
   return {
-    build: engine.images.length + engine.deployments.length + Math.min(3, failed?.lastLines.length ?? 0),
+    // A failure gets its hint (or a failed build its last output lines) under the rows.
+    build: buildRows(engine).length + (failed ? Math.min(3, failed.lastLines.length) + 1 : buildFailure(engine) ? 2 : 0),
     // A failure reason gets lines of its own under the rows.
     ports: engine.forwards.length + (portsFailure(engine) ? 2 : 0),
     sync: engine.syncs.length * 2 + (syncFailure(engine.syncs) ? 2 : 0),

@@ -20,6 +20,12 @@ const p = (rel: string): string => path.join(local, rel);
 const read = (rel: string): string | undefined => (fs.existsSync(p(rel)) ? fs.readFileSync(p(rel), 'utf8') : undefined);
 // Generous bounds: speed is measured by the benchmark, not asserted here.
 const WAIT = 20_000;
+// What the excludes below keep apart; everything else must be identical on both sides.
+const skip = (rel: string): boolean => /^(secrets|node_modules|dist)(\/|$)/.test(rel) || (rel.endsWith('.log') && rel !== 'keep.log');
+async function bothSidesEqual(): Promise<void> {
+  const [here, remote] = await settle(async () => [localTree(local, skip), (await remoteTree(kc, ref, '/app')).filter((l) => !skip(l.split(' ')[1]!))]);
+  expect(here).toEqual(remote);
+}
 
 beforeAll(async () => {
   ns = await tempNamespace(kc, 'sync-down');
@@ -58,6 +64,11 @@ describe('downstream sync', () => {
     await waitFor(async () => read('gen/deep/x.txt') === 'two\n' && read('created.txt') === 'one\n', WAIT, 'container files locally');
     expect(read('created.txt')).toBe('one\n');
     expect(read('gen/deep/x.txt')).toBe('two\n');
+    await bothSidesEqual();
+    // No echo: what came down is not sent back up.
+    const up = rec.of('sync:batch').filter((b) => b.direction === 'up').flatMap((b) => b.changed);
+    expect(up).not.toContain('created.txt');
+    expect(up).not.toContain('gen/deep/x.txt');
   });
 
   it('brings changes, including a same-size edit within the same second', async () => {
@@ -66,12 +77,14 @@ describe('downstream sync', () => {
     await sh(kc, ref, 'echo 2222 > /app/same-size.txt; echo changed > /app/created.txt');
     await waitFor(async () => read('same-size.txt') === '2222\n' && read('created.txt') === 'changed\n', WAIT, 'changed versions');
     expect(read('same-size.txt')).toBe('2222\n');
+    await bothSidesEqual();
   });
 
   it('brings files moved into the tree with an old mtime, and renames', async () => {
     await sh(kc, ref, 'echo moved > /tmp/m.txt && touch -d @1500000000 /tmp/m.txt && mv /tmp/m.txt /app/moved-in.txt && mv /app/gen /app/generated');
     await waitFor(async () => read('moved-in.txt') === 'moved\n' && read('generated/deep/x.txt') === 'two\n' && !fs.existsSync(p('gen')), WAIT, 'moved files');
     expect(fs.statSync(p('moved-in.txt')).mtimeMs).toBe(1_500_000_000_000);
+    await bothSidesEqual();
   });
 
   it('brings a big file written in the container intact', async () => {
@@ -79,6 +92,7 @@ describe('downstream sync', () => {
     const want = (await sh(kc, ref, 'sha256sum /app/big.bin')).out.split(' ')[0];
     await waitFor(async () => fs.existsSync(p('big.bin')) && createHash('sha256').update(fs.readFileSync(p('big.bin'))).digest('hex') === want, WAIT, 'big.bin locally');
     expect(fs.statSync(p('big.bin')).size).toBe(20 * 1024 * 1024);
+    await bothSidesEqual();
   });
 
   it('deletes locally what the container deleted', async () => {
@@ -87,6 +101,7 @@ describe('downstream sync', () => {
     expect(read('moved-in.txt')).toBe('moved\n');
     const down = rec.of('sync:batch').filter((b) => b.direction === 'down');
     expect(down.some((b) => b.deleted.includes('created.txt'))).toBe(true);
+    await bothSidesEqual();
   });
 
   it('honours excludes both ways (gitignore rules with !, folder rules, one-way lists)', async () => {
@@ -110,8 +125,6 @@ describe('downstream sync', () => {
     expect(there.out).toMatch(/rebuilt\n$/);
 
     // Everything that is not excluded is identical on both sides.
-    const skip = (rel: string): boolean => /^(secrets|node_modules|dist)(\/|$)/.test(rel) || (rel.endsWith('.log') && rel !== 'keep.log');
-    const [here, remote] = await settle(async () => [localTree(local, skip), (await remoteTree(kc, ref, '/app')).filter((l) => !skip(l.split(' ')[1]!))]);
-    expect(here).toEqual(remote);
+    await bothSidesEqual();
   });
 });

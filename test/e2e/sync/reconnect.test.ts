@@ -4,7 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync } from '../../../src/engine/sync/index.js';
 import type { SyncHandle } from '../../../src/engine/sync/types.js';
-import { tempNamespace, testKubeConfig } from '../support/testbed.js';
+import { BASE_IMAGE, tempNamespace, testKubeConfig } from '../support/testbed.js';
 import { createSleeper, localTree, recorder, remoteTree, runningPod, settle, sh, tempDir, waitFor } from './support.js';
 
 // The pod goes away (deleted, or replaced by a rollout): sync follows the replacement and loses nothing.
@@ -68,6 +68,45 @@ describe('reconnecting', () => {
     // And sync carries on normally with the new pod.
     fs.writeFileSync(p('after.txt'), 'after reconnect\n');
     await waitFor(async () => (await sh(kc, ref, 'cat /app/after.txt')).out === 'after reconnect\n', 20_000, 'after.txt in the new pod');
+  });
+
+  it('re-attaches after the container crashes and restarts in the same pod', async () => {
+    // A container that exits when told to; the kubelet restarts it with a fresh filesystem.
+    await apps.createNamespacedDeployment({
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'crash' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'crash' } },
+          template: {
+            metadata: { labels: { app: 'crash' } },
+            spec: { containers: [{ name: 'main', image: BASE_IMAGE, command: ['sh', '-c', 'while [ ! -f /tmp/die ]; do sleep 0.2; done'], workingDir: '/app' }] },
+          },
+        },
+      },
+    });
+    const ref = await runningPod(kc, ns.name, 'crash');
+    const dir = tempDir();
+    const crec = recorder();
+    fs.writeFileSync(path.join(dir, 'kept.txt'), 'before the crash\n');
+    const h = await startSync(kc, { id: 'sync:crash', localPath: dir, containerPath: '/app', target: { namespace: ns.name, labelSelector: { app: 'crash' } } }, { events: crec.events });
+    try {
+      await h.initialSync;
+      await sh(kc, ref, 'touch /tmp/die');
+      await waitFor(async () => crec.of('sync:state').some((s) => s.state === 'reconnecting'), 30_000, 'reconnecting after the crash');
+      fs.writeFileSync(path.join(dir, 'during.txt'), 'written while the container restarted\n');
+      await waitFor(async () => crec.of('sync:initial-done').length >= 2, 120_000, 'the reconciliation with the restarted container');
+      const after = await runningPod(kc, ns.name, 'crash');
+      expect(after.pod).toBe(ref.pod);
+      const [here, there] = await settle(async () => [localTree(dir), await remoteTree(kc, after, '/app')]);
+      expect(here).toEqual(there);
+      expect((await sh(kc, after, 'cat /app/kept.txt /app/during.txt')).out).toBe('before the crash\nwritten while the container restarted\n');
+      expect(crec.of('sync:state').some((s) => s.state === 'error')).toBe(false);
+    } finally {
+      await h.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('follows a rollout to the new pod', async () => {

@@ -60,12 +60,14 @@ describe('a hostile container', () => {
       await handle.initialSync;
       // Created while watching: a swap of a synced file for a link to /etc/passwd, and more of the same.
       await sh(kc, ref, 'cd /app/h && rm victim.txt && ln -s /etc/passwd victim.txt && ln -s ../.. sub/up2 && mkfifo sub/fifo2 && printf y > "$(printf "late\\nname")" && echo after > after.txt');
+      // Names that try to forge protocol lines, and a folder whose name has a newline.
+      await sh(kc, ref, 'cd /app/h && printf z > "$(printf "forge\\n!GONE")" && printf z > "$(printf "x\\n!OK 1 0")" && mkdir "$(printf "nl\\ndir")" && echo c > "$(printf "nl\\ndir")/child"');
       await waitFor(async () => fs.existsSync(path.join(root, 'after.txt')), 20_000, 'after.txt locally');
       await waitFor(async () => rec.of('sync:refused').some((r) => r.path === 'victim.txt'), 20_000, 'the victim.txt refusal');
 
       assertNothingOutside(parent);
       const names = fs.readdirSync(root, { recursive: true }).map(String).sort();
-      expect(names).toEqual(['after.txt', 'good-link', 'ok.txt', 'sub', 'victim.txt']);
+      expect(names.filter((n) => n !== 'still.txt')).toEqual(['after.txt', 'good-link', 'ok.txt', 'sub', 'victim.txt']);
       expect(fs.readlinkSync(path.join(root, 'good-link'))).toBe('ok.txt');
       expect(fs.lstatSync(path.join(root, 'victim.txt')).isFile()).toBe(true);
       expect(fs.readFileSync(path.join(root, 'victim.txt'), 'utf8')).toBe('victim\n');
@@ -86,7 +88,12 @@ describe('a hostile container', () => {
       await waitFor(async () => rec.of('sync:refused').some((r) => r.path === 'sub/fifo2'), 20_000, 'the late FIFO refusal');
       await waitFor(async () => rec.of('sync:refused').some((r) => r.path === 'late\nname' && /newline/.test(r.reason)), 20_000, 'the late newline refusal');
       expect(rec.of('sync:refused').find((r) => r.path === 'sub/up2')?.reason).toMatch(/outside/);
-      expect(rec.of('sync:state').some((s) => s.state === 'error')).toBe(false);
+      await waitFor(async () => ['forge\n!GONE', 'x\n!OK 1 0', 'nl\ndir'].every((p) => rec.of('sync:refused').some((r) => r.path === p)), 20_000, 'the forged-name refusals');
+      await sh(kc, ref, 'echo still > /app/h/still.txt');
+      await waitFor(async () => fs.existsSync(path.join(root, 'still.txt')), 20_000, 'sync still running after forged names');
+      expect(fs.readFileSync(path.join(root, 'still.txt'), 'utf8')).toBe('still\n');
+      assertNothingOutside(parent);
+      expect(rec.of('sync:state').filter((s) => s.state === 'error' || s.state === 'reconnecting')).toEqual([]);
     } finally {
       await handle.stop();
     }
@@ -112,6 +119,7 @@ describe('a container folder that empties or disappears', () => {
     expect(localTree(root)).toEqual(before);
     expect(fs.readFileSync(path.join(root, 'mine.txt'), 'utf8')).toBe('local work\n');
     expect(fs.readFileSync(path.join(root, 'src/b.txt'), 'utf8')).toBe('b\n');
+    expect((await sh(kc, ref, 'ls -A /app/e')).out).toBe('');
   });
 
   it('stops sync with an error and keeps every local file when the folder is removed', async () => {
@@ -125,5 +133,6 @@ describe('a container folder that empties or disappears', () => {
     expect(result.error).toMatch(/deleted or replaced/);
     expect(rec.of('sync:state').at(-1)).toMatchObject({ state: 'error' });
     expect(fs.readFileSync(path.join(root, 'g.txt'), 'utf8')).toBe('g\n');
+    expect((await sh(kc, ref, 'test -e /app/g || echo gone')).out).toBe('gone\n');
   });
 });

@@ -128,6 +128,8 @@ describe('upstream sync', () => {
     }
     expect(up.some((b) => b.deleted.includes('seed.txt'))).toBe(true);
     expect(up.some((b) => b.changed.includes('src/lib/a.ts') && b.bytes > 0)).toBe(true);
+    // No echo: nothing we uploaded came back down.
+    expect(rec.of('sync:batch').filter((b) => b.direction === 'down')).toEqual([]);
     expect(rec.of('sync:state').filter((s) => s.state === 'error' || s.state === 'reconnecting')).toEqual([]);
   });
 });

@@ -15,8 +15,8 @@ describe('writing container versions over local files', () => {
   beforeEach(() => (tree = tempTree()));
   afterEach(() => tree.dispose());
 
-  async function arrive(name: string, body: string, mtime: number, expect_: () => Promise<Awaited<ReturnType<typeof lstatMeta>>>) {
-    const f = fakeContext(tree.root);
+  async function arrive(name: string, body: string, mtime: number, expect_: () => Promise<Awaited<ReturnType<typeof lstatMeta>>>, uploadExcludePaths?: string[]) {
+    const f = fakeContext(tree.root, uploadExcludePaths ? { uploadExcludePaths } : {});
     const result: DownloadResult = { changed: [], conflicts: 0, bytes: 0, ms: 0 };
     const expected = await expect_();
     const handlers = writeHandlers(f.ctx, new Map(), () => expected, result);
@@ -59,6 +59,25 @@ describe('writing container versions over local files', () => {
     expect(read(copy)).toBe('local edit\n');
     expect(result.conflicts).toBe(1);
     expect(requeued).toContain(copy);
+  });
+
+  it('never moves a file that is excluded from upload, even when the container copy is newer', async () => {
+    fs.writeFileSync(file('config.local.json'), '{"secret":1}\n');
+    fs.utimesSync(file('config.local.json'), T, T);
+    const { result } = await arrive('config.local.json', '{}\n', T + 100, async () => undefined, ['config.local.json']);
+    expect(read('config.local.json')).toBe('{"secret":1}\n');
+    const copy = fs.readdirSync(tree.root).find((n) => n.startsWith('config.local.conflict-container-'))!;
+    expect(read(copy)).toBe('{}\n');
+    expect(result.conflicts).toBe(1);
+  });
+
+  it('streams a file above the in-memory limit to disk', async () => {
+    const size = 17 * 1024 * 1024;
+    const { result, warnings } = await arrive('big.bin', 'x'.repeat(size), T, async () => undefined);
+    expect(warnings).toEqual([]);
+    expect(result.changed).toEqual(['big.bin']);
+    expect(fs.statSync(file('big.bin')).size).toBe(size);
+    expect(fs.readFileSync(file('big.bin')).subarray(size - 3).toString()).toBe('xxx');
   });
 
   it('refuses to replace a local folder with a file, keeping the folder', async () => {

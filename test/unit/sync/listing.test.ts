@@ -39,6 +39,13 @@ describe('container listings', () => {
     expect(records.map((r) => r.rel)).toEqual(['next']);
   });
 
+  it('decodes hex-reported newline names into refusals', () => {
+    const hex = Buffer.from('./dir/new\nline').toString('hex');
+    const { records, refused } = parseStatLines([`!N ${hex}`, line('81a4', 1, 1, '0', './ok')]);
+    expect(refused).toEqual([{ rel: 'dir/new\nline', reason: 'newline in the name' }]);
+    expect(records.map((r) => r.rel)).toEqual(['ok']);
+  });
+
   it('collects complete child lists of changed folders', () => {
     const { dirs } = parseStatLines([
       '!D .',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLayout, PANE_CHROME } from '../../../src/ui/layout.js';
+import { computeLayout, PANE_CHROME, paneBoxes } from '../../../src/ui/layout.js';
 
 const wants = { build: 2, ports: 1, sync: 2, logs: 1 };
 
@@ -9,19 +9,32 @@ describe('computeLayout', () => {
     [80, 24, 'medium'],
     [100, 30, 'medium'],
     [140, 40, 'wide'],
-  ] as const)('fills %ix%i exactly, one row short of the screen', (columns, rows, kind) => {
+  ] as const)('fills %ix%i exactly', (columns, rows, kind) => {
     const l = computeLayout(columns, rows, wants);
     expect(l.kind).toBe(kind);
-    expect(l.height).toBe(rows - 1);
+    expect(l.height).toBe(rows);
     expect(l.rows.reduce((n, r) => n + r.height, 0)).toBe(l.bodyHeight);
     for (const row of l.rows) {
       expect(row.panes.reduce((n, p) => n + p.width, 0)).toBe(columns);
-      for (const p of row.panes) expect(p.height).toBe(row.height);
+      for (const cell of row.panes) {
+        expect(cell.height).toBe(row.height);
+        // A stack fills its cell: same width, heights adding up.
+        if ('stack' in cell) {
+          expect(cell.stack.reduce((n, p) => n + p.height, 0)).toBe(cell.height);
+          for (const p of cell.stack) expect(p.width).toBe(cell.width);
+        }
+      }
     }
-    const panes = l.rows.flatMap((r) => r.panes.map((p) => p.pane)).sort();
-    expect(panes).toEqual(['build', 'logs', 'ports', 'sync']);
-    const logs = l.rows.find((r) => r.panes[0]?.pane === 'logs');
+    expect(paneBoxes(l).map((p) => p.pane).sort()).toEqual(['build', 'logs', 'ports', 'sync']);
+    const logs = paneBoxes(l).find((p) => p.pane === 'logs');
     expect(logs!.height - PANE_CHROME).toBeGreaterThanOrEqual(3);
+  });
+
+  it('puts Ports over Sync beside Build when wide, so forwards get half the width', () => {
+    const l = computeLayout(120, 40, wants);
+    const ports = paneBoxes(l).find((p) => p.pane === 'ports')!;
+    expect(ports.width).toBe(60);
+    expect(l.rows).toHaveLength(2);
   });
 
   it('gives a taller terminal more log rows', () => {

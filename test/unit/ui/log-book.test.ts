@@ -7,8 +7,8 @@ const lines = (n: number, prefix = 'line') => Array.from({ length: n }, (_, i) =
 describe('LogBook', () => {
   it('caps each source at 5000 lines and the combined stream at its own cap', () => {
     const book = new LogBook({ combined: 6000 });
-    book.append('a', 'a', lines(7000, 'a'));
-    book.append('b', 'b', lines(3000, 'b'));
+    book.append('a', lines(7000, 'a'));
+    book.append('b', lines(3000, 'b'));
     expect(book.buffer('a').size).toBe(5000);
     expect(book.buffer('a').last()?.text).toBe('a 6999');
     expect(book.buffer('a').at(0)?.text).toBe('a 2000');
@@ -19,7 +19,7 @@ describe('LogBook', () => {
 
   it('truncates long lines and strips escape sequences', () => {
     const book = new LogBook({ maxLineLength: 20 });
-    book.append('a', 'a', [{ ts: 0, text: `\x1b[31m${'x'.repeat(100)}\x1b[0m`, stream: 'stdout' }]);
+    book.append('a', [{ ts: 0, text: `\x1b[31m${'x'.repeat(100)}\x1b[0m`, stream: 'stdout' }]);
     const text = book.buffer('a').last()?.text ?? '';
     expect(text).toHaveLength(20);
     expect(text.endsWith('…')).toBe(true);
@@ -28,7 +28,7 @@ describe('LogBook', () => {
 
   it('returns only the newest window of lines when following', () => {
     const book = new LogBook();
-    book.append('a', 'a', lines(10_000));
+    book.append('a', lines(10_000));
     const win = book.window({ source: null, anchor: null, height: 7 });
     expect(win.lines.map((l) => l.text)).toEqual(['line 9993', 'line 9994', 'line 9995', 'line 9996', 'line 9997', 'line 9998', 'line 9999']);
     expect(win.atEnd).toBe(true);
@@ -36,7 +36,7 @@ describe('LogBook', () => {
 
   it('filters while windowing and scrolls by matching lines', () => {
     const book = new LogBook();
-    book.append('a', 'a', lines(100));
+    book.append('a', lines(100));
     const match = (t: string) => t.endsWith('0');
     const q = { source: 'a', match, anchor: null, height: 3 };
     expect(book.window(q).lines.map((l) => l.text)).toEqual(['line 70', 'line 80', 'line 90']);
@@ -51,11 +51,11 @@ describe('LogBook', () => {
 
   it('keeps a pinned window in place while new lines arrive', () => {
     const book = new LogBook();
-    book.append('a', 'a', lines(50));
+    book.append('a', lines(50));
     const q = { source: null, anchor: null, height: 2 };
     const pinned = book.moveAnchor(q, -10);
     const before = book.window({ ...q, anchor: pinned }).lines.map((l) => l.text);
-    book.append('a', 'a', lines(20, 'new'));
+    book.append('a', lines(20, 'new'));
     expect(book.window({ ...q, anchor: pinned }).lines.map((l) => l.text)).toEqual(before);
     expect(book.window({ ...q, anchor: pinned }).atEnd).toBe(false);
   });

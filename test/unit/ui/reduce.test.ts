@@ -25,7 +25,7 @@ describe('reduce', () => {
     const s = run(WEB_FAILED);
     expect(s.images[0]).toMatchObject({ state: 'failed', step: 3, total: 4, instruction: 'RUN npm run build', error: 'exit code 2' });
     expect(s.images[0]?.lastLines).toEqual(['error TS2304: Cannot find name foo']);
-    expect(buildFailure(s.images, s.deployments)).toBe('web failed at step 3/4: exit code 2');
+    expect(buildFailure(s)).toEqual({ reason: 'web failed at step 3/4: exit code 2', hint: 'fix the build, then press r to rebuild' });
   });
 
   it('does not mutate its input', () => {
@@ -57,7 +57,7 @@ describe('reduce', () => {
     ]);
     expect(portsFailure(s)).toBe('9229 failed: address already in use');
     expect(syncFailure(s.syncs)).toBe('./app: tar not found in container');
-    expect(buildFailure(s.images, s.deployments)).toBe('deploy db failed: forbidden');
+    expect(buildFailure(s)).toEqual({ reason: 'deploy db failed: forbidden', hint: 'check RBAC' });
   });
 
   it('keeps rollout pods and analyze findings', () => {

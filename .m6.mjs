@@ -1,0 +1,11 @@
+import * as k8s from '@kubernetes/client-node';
+import { SpdySession } from './dist/engine/kube/spdy-session.js';
+const kc = new k8s.KubeConfig(); kc.loadFromFile('/work/main/testbed/kubeconfig');
+const s = await SpdySession.open(kc, 'pfdbg-x1', 'web');
+const ev = [];
+const ids = { port: '9999', requestid: '0' };
+const e = s.openStream({ streamtype: 'error', ...ids }, { onData: (c) => ev.push('error data ' + c.toString().slice(0, 60)), onEnd: (r) => ev.push('error end reset=' + r) }, true);
+const d = s.openStream({ streamtype: 'data', ...ids }, { onReply: () => ev.push('data reply'), onEnd: (r) => ev.push('data end reset=' + r) });
+await new Promise((r) => setTimeout(r, 1500));
+console.log(ev);
+s.close();
