@@ -72,7 +72,10 @@ async function devRun(project, kubeconfig, namespace, port, marker, holdMs = 0) 
     return { readyMs, rss, out };
   } finally {
     child.kill('SIGINT');
+    // A dev session that does not stop on Ctrl-C is a bug, but must not hang the benchmark.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await exited;
+    clearTimeout(kill);
   }
 }
 
@@ -106,7 +109,8 @@ export default {
       return [
         { metric: 'time to ready, nothing changed (build/push/deploy skipped)', unit: 'ms', samples: unchanged },
         { metric: 'time to ready after a one-line source change', unit: 'ms', samples: changed },
-        { metric: 'peak RSS over a 60 s run', unit: 'MiB', samples: [steady.rss], target: { max: 200 } },
+        // The issue sets no memory target; the figure is reported as measured.
+        { metric: 'peak RSS of devspace dev over a 60 s run', unit: 'MiB', value: steady.rss },
       ];
     } finally {
       await kubeConfig(kubeconfig).makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace }).catch(() => undefined);

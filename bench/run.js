@@ -4,8 +4,9 @@
 // same run) and writes bench/results.json. Benchmarks that need the cluster
 // bring up the test bed through testbed/testbed.sh when no kubeconfig is given.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize } from './stats.js';
 
@@ -103,6 +104,32 @@ function previousRows(skip) {
   }
 }
 
+const LOCK = path.join(os.tmpdir(), 'devspace-bench.lock');
+
+/** Two runs at once would disturb each other's figures (and both write results.json): wait for the other. */
+async function takeLock() {
+  for (let waited = 0; ; waited++) {
+    let holder;
+    try {
+      holder = Number(readFileSync(LOCK, 'utf8'));
+      process.kill(holder, 0);
+    } catch {
+      holder = undefined; // no lock, or its process is gone
+    }
+    if (!holder || holder === process.pid) break;
+    if (waited % 12 === 0) process.stderr.write(`bench: waiting for the benchmark run of pid ${holder} to finish\n`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+  writeFileSync(LOCK, String(process.pid));
+  process.on('exit', () => {
+    try {
+      if (Number(readFileSync(LOCK, 'utf8')) === process.pid) rmSync(LOCK);
+    } catch {
+      // already gone
+    }
+  });
+}
+
 function machine() {
   const cpus = os.cpus();
   return {
@@ -120,6 +147,7 @@ async function main() {
   const unknown = names.filter((n) => !REGISTRY.some(([r]) => r === n));
   if (unknown.length) throw new Error(`unknown benchmark: ${unknown.join(', ')} (known: ${REGISTRY.map(([n]) => n).join(', ')})`);
   const chosen = names.length ? REGISTRY.filter(([n]) => names.includes(n)) : REGISTRY;
+  await takeLock();
   const before = machine();
   const at = new Date().toISOString();
   process.stderr.write(`bench: ${before.cpus} × ${before.model}, ${before.memGiB} GiB, ${before.kernel}, Node ${before.node}, load ${before.loadavg.join(' ')}\n`);

@@ -88,7 +88,8 @@ export default {
           let t0 = performance.now();
           const u = await open(`up-${r}`, big, `/app/up-${r}`);
           up.ours.push(performance.now() - t0);
-          if (u.summary.uploaded < files) throw new Error(`only ${u.summary.uploaded} entries were uploaded`);
+          const there = Number((await exec(`find /app/up-${r} -type f | wc -l`)).trim());
+          if (there !== files) throw new Error(`${there} of ${files} files reached the container`);
           await u.handle.stop();
           t0 = performance.now();
           await run([KUBECTL, 'kubectl', '--kubeconfig', kubeconfig, 'cp', big, `${namespace}/${POD}:/app/kcp-up-${r}`, '-c', 'main']);
@@ -97,7 +98,8 @@ export default {
           t0 = performance.now();
           const d = await open(`down-${r}`, into, '/app/up-0');
           back.ours.push(performance.now() - t0);
-          if (d.summary.downloaded < files) throw new Error(`only ${d.summary.downloaded} entries arrived locally`);
+          const here = fs.readdirSync(into, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+          if (here !== files) throw new Error(`${here} of ${files} files arrived locally`);
           await d.handle.stop();
           fs.rmSync(into, { recursive: true, force: true });
           t0 = performance.now();

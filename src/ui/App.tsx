@@ -58,6 +58,12 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
     const timer = setTimeout(() => store.dispatch({ type: 'clear-flash' }), FLASH_MS[flash.tone]);
     return () => clearTimeout(timer);
   }, [flash, store]);
+  const failure = useMemo(() => buildFailure(state.engine), [state.engine]);
+  // A new failure outranks "rebuilding…": the status line should say what went wrong.
+  const failureReason = failure?.reason;
+  useEffect(() => {
+    if (failureReason && store.getSnapshot().view.flash?.tone === 'info') store.dispatch({ type: 'clear-flash' });
+  }, [failureReason, store]);
 
   const onCommand = useCallback(
     (id: Command) => {
@@ -84,7 +90,6 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
   // While a terminal session has the TTY we draw nothing; see use-terminal-handoff.ts for why empty.
   if (state.view.handoff) return null;
   const { engine, view } = state;
-  const failure = buildFailure(engine);
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={layout.columns} height={layout.height}>

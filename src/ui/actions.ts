@@ -7,6 +7,8 @@ import type { ContainerRef } from '../engine/events.js';
 export interface DashboardActions {
   /** The user quit; the caller tears the engine down once `runDashboard` resolves. */
   quit(): void;
+  /** Ctrl-C: stop as the signal would outside the dashboard (same exit code); falls back to `quit`. */
+  interrupt?(): void;
   /** Build every image again (skipping the cache check), push, and redeploy. */
   rebuild?(): void;
   /** Deploy again without building. */

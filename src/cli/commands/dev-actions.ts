@@ -16,6 +16,11 @@ export function dashboardActions(engine: Engine, config: DevspaceConfig, kube: K
       life.abort();
       quit();
     },
+    interrupt() {
+      // Raw mode turns Ctrl-C into a key; raise the signal it stands for, so the
+      // usual trap stops the session with 130 and a second Ctrl-C still forces it.
+      process.kill(process.pid, 'SIGINT');
+    },
     rebuild() {
       void engine.rerun({ build: true });
     },

@@ -1,6 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import * as F from './spdy-frames.js';
+import { SpdyStream, type StreamEvents } from './spdy-stream.js';
 import { connectWebSocket, type RawWebSocket } from './websocket.js';
+
+export { SpdyStream, type StreamEvents } from './spdy-stream.js';
 
 /**
  * One SPDY/3.1 session tunnelled through one WebSocket to
@@ -19,15 +22,6 @@ import { connectWebSocket, type RawWebSocket } from './websocket.js';
 /** The WebSocket subprotocol of SPDY tunnelled over WebSocket for port forwarding. */
 export const TUNNEL_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 
-/** What a stream tells its owner. */
-export interface StreamEvents {
-  /** The server accepted the stream (SYN_REPLY). */
-  onReply?(): void;
-  onData?(chunk: Buffer): void;
-  /** The server finished (`reset` false: FIN) or reset its side, or the session ended (`reason` says why). */
-  onEnd?(reset: boolean, reason?: string): void;
-}
-
 /** Tuning and notifications of a session. */
 export interface SessionOptions {
   signal?: AbortSignal;
@@ -39,54 +33,6 @@ export interface SessionOptions {
   onIdle?(session: SpdySession): void;
   /** The session ended (by us, the server or a failure). */
   onClose?(session: SpdySession, reason: string): void;
-}
-
-/** One stream of a session. */
-export class SpdyStream {
-  /** The server answered the SYN_STREAM. */
-  replied = false;
-  /** The server finished (FIN or RST). */
-  remoteDone = false;
-  /** We sent FIN or RST. */
-  localDone = false;
-  private blocked = false;
-
-  constructor(
-    private readonly session: SpdySession,
-    readonly id: number,
-    readonly events: StreamEvents,
-  ) {}
-
-  /** Send `chunk`; false when the WebSocket has a backlog (wait for `session.onDrain`). */
-  write(chunk: Buffer): boolean {
-    if (this.localDone) return true;
-    return this.session.sendData(this.id, chunk);
-  }
-
-  /** Send FIN: we will send nothing more (the kubelet closes the pod connection about a second later). */
-  end(): void {
-    if (this.localDone) return;
-    this.session.sendEnd(this);
-  }
-
-  /** Hold every stream's incoming data until `unblockReceive` (the local reader is behind). */
-  blockReceive(): void {
-    if (this.blocked || this.remoteDone) return;
-    this.blocked = true;
-    this.session.block(this, true);
-  }
-
-  unblockReceive(): void {
-    if (!this.blocked) return;
-    this.blocked = false;
-    this.session.block(this, false);
-  }
-
-  /** Drop the stream: RST unless both sides already finished. Idempotent. */
-  release(): void {
-    this.unblockReceive();
-    this.session.release(this);
-  }
 }
 
 const HIGH_WATER = 1 << 20;
@@ -319,6 +265,11 @@ export class SpdySession {
   }
 
   private keepAlive(deadAfterMs: number): void {
+    // While a slow reader holds the WebSocket paused, the answer cannot be read; that is not a dead peer.
+    if (this.pausedAt) {
+      this.pingSentAt = 0;
+      return;
+    }
     const now = Date.now();
     if (this.pingSentAt && now - this.pingSentAt > deadAfterMs && this.lastReceivedAt < this.pingSentAt) {
       this.fail(`no answer from the API server for ${Math.round(deadAfterMs / 1000)} s`);

@@ -68,20 +68,20 @@ export class SessionPool {
       }
       return tunnel;
     }
-    return openStreamTunnel(session, sock, target, this.opts);
+    try {
+      return await openStreamTunnel(session, sock, target, this.opts);
+    } finally {
+      // A session opened for a pod that is no longer selected goes once its connections end.
+      this.sweep();
+    }
   }
 
   /** Open the session for a newly selected `pod` ahead of its first connection; retire other pods' sessions. */
   select(pod: V1Pod | undefined): void {
-    const uid = pod?.metadata?.uid;
-    if (uid === this.keep) return;
-    this.keep = uid;
-    for (const [uid, entry] of this.pods) {
-      if (uid === this.keep) continue;
-      this.pods.delete(uid);
-      if (entry.current) this.retire(entry.current);
-      void entry.opening?.then((s) => this.retire(s), () => undefined);
-    }
+    const key = pod && podKey(pod);
+    if (key === this.keep) return;
+    this.keep = key;
+    this.sweep();
     if (pod && !this.channelOnly && !this.opts.signal.aborted) void this.session(pod).catch(() => undefined);
   }
 
@@ -95,11 +95,11 @@ export class SessionPool {
 
   /** A usable session for `pod`, sharing one that is being opened. */
   private async session(pod: V1Pod): Promise<SpdySession> {
-    const uid = pod.metadata?.uid ?? pod.metadata!.name!;
-    let entry = this.pods.get(uid);
+    const key = podKey(pod);
+    let entry = this.pods.get(key);
     if (!entry) {
       entry = { name: pod.metadata!.name! };
-      this.pods.set(uid, entry);
+      this.pods.set(key, entry);
     }
     const now = entry.current;
     if (now?.usable && !now.stalled) return now;
@@ -121,8 +121,13 @@ export class SessionPool {
     }).then(
       (s) => {
         e.opening = undefined;
-        if (this.pods.get(uid) === e && !s.closed) e.current = s;
-        else this.retire(s);
+        if (this.pods.get(key) === e) e.current = s;
+        else {
+          // The pod was deselected meanwhile: whoever waits still gets the session (their streams open as
+          // they resume), and it goes once those connections end, or right away if nobody waited.
+          this.retired.add(s);
+          setImmediate(() => this.sweep());
+        }
         return s;
       },
       (err: unknown) => {
@@ -138,4 +143,22 @@ export class SessionPool {
     if (s.streamCount === 0) s.close();
     else this.retired.add(s);
   }
+
+  /** Retire the sessions of pods other than the selected one, and close retired ones nobody uses. */
+  private sweep(): void {
+    for (const [key, entry] of this.pods) {
+      if (key === this.keep) continue;
+      this.pods.delete(key);
+      if (entry.current) this.retired.add(entry.current);
+    }
+    for (const s of this.retired) {
+      if (s.closed) this.retired.delete(s);
+      else if (s.streamCount === 0) s.close();
+    }
+  }
+}
+
+function podKey(pod: V1Pod): string {
+  // By uid: a StatefulSet's replacement pod has the old one's name.
+  return pod.metadata?.uid ?? pod.metadata?.name ?? '';
 }

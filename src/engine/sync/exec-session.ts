@@ -1,12 +1,12 @@
-import { PassThrough, Writable, type Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { KubeConfig, V1Status } from '@kubernetes/client-node';
 import type { ContainerRef } from '../events.js';
 
 /**
  * One `exec` into a container with flow control in both directions, which
  * client-node's Exec lacks: stdin frames are sent by us and awaited (so a
- * 100 MB upload never piles up in memory), and the socket is paused while
- * the stdout consumer is behind.
+ * 100 MB upload never piles up in memory), the socket is paused while the
+ * stdout consumer is behind, and output is read to the very end.
  */
 export interface ExecSession {
   readonly stdout: Readable;
@@ -43,7 +43,14 @@ interface Socket {
 const FRAME = 256 * 1024;
 const OPEN = 1;
 
-/** Start `command` in the container; rejects when the exec cannot be opened (with the server's reason). */
+/**
+ * Start `command` in the container; rejects when the exec cannot be opened (with the server's reason).
+ *
+ * client-node's Exec ends stdout and closes the socket as soon as the exit status arrives. Under
+ * backpressure the API server can send that status before the last stdout frames, which then get
+ * dropped (seen here as tars cut short by megabytes). So this drives the socket itself through the
+ * library's WebSocketHandler (auth, TLS, subprotocols) and reads until the server closes it.
+ */
 export async function openExec(kc: KubeConfig, ref: ContainerRef, command: string[], signal?: AbortSignal): Promise<ExecSession> {
   signal?.throwIfAborted();
   const { Exec } = await import('@kubernetes/client-node');
@@ -51,26 +58,24 @@ export async function openExec(kc: KubeConfig, ref: ContainerRef, command: strin
   const stderr = new PassThrough();
   let ws: Socket | undefined;
   let status: V1Status | undefined;
-  const forward = (target: PassThrough): Writable =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        if (!target.write(chunk) && ws?.pause) {
-          ws.pause();
-          target.once('drain', () => ws?.resume?.());
-        }
-        cb();
-      },
-      final(cb) {
-        target.end();
-        cb();
-      },
-    });
-  // A stdin stream that never emits: it only makes the request ask for stdin; we send frames ourselves.
-  const stdinPlaceholder = new PassThrough();
+  const deliver = (target: PassThrough, chunk: Buffer): void => {
+    if (target.writableEnded) return;
+    if (!target.write(chunk) && ws?.pause) {
+      ws.pause();
+      target.once('drain', () => ws?.resume?.());
+    }
+  };
+  const query = new URLSearchParams({ stdout: 'true', stderr: 'true', stdin: 'true', tty: 'false', container: ref.container });
+  for (const part of command) query.append('command', part);
+  const path = `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.pod)}/exec?${query}`;
   let socket: Socket;
   try {
-    socket = (await new Exec(kc).exec(ref.namespace, ref.pod, ref.container, command, forward(stdout), forward(stderr), stdinPlaceholder, false, (s) => {
-      status = s;
+    // Exec's handler is the library's WebSocketHandler: it knows how to authenticate to this cluster.
+    socket = (await new Exec(kc).handler.connect(path, null, (channel, data) => {
+      if (channel === 1) deliver(stdout, data);
+      else if (channel === 2) deliver(stderr, data);
+      else if (channel === 3) status = JSON.parse(data.toString('utf8')) as V1Status;
+      return true; // keep reading: the server closes the socket once every stream is flushed
     })) as unknown as Socket;
   } catch (err) {
     throw new Error(`cannot exec in ${ref.pod}/${ref.container}: ${describeWsError(err)}`);
@@ -95,14 +100,13 @@ export async function openExec(kc: KubeConfig, ref: ContainerRef, command: strin
     close: () => socket.close(),
     async write(data) {
       const buf = typeof data === 'string' ? Buffer.from(data) : data;
-      for (let off = 0; off < buf.length || (off === 0 && buf.length === 0); off += FRAME) {
+      for (let off = 0; off < buf.length; off += FRAME) {
         if (socket.readyState !== OPEN) throw new Error('exec connection closed');
         const part = buf.subarray(off, off + FRAME);
         const frame = Buffer.allocUnsafe(part.length + 1);
         frame[0] = 0; // channel 0: stdin
         part.copy(frame, 1);
         await new Promise<void>((resolve, reject) => socket.send(frame, (err) => (err ? reject(err) : resolve())));
-        if (buf.length === 0) break;
       }
     },
   };

@@ -32,7 +32,7 @@ const NEWLINE_NAMES = `\\( -name "*$NL*" -exec sh -c "$RN" sh {} \\; -prune \\) 
  */
 export const SERVER_SCRIPT = `${PRELUDE}
 need=
-for t in tar dd xargs rm mv mkdir find stat sha256sum mktemp od tr; do command -v "$t" >/dev/null 2>&1 || need="$need $t"; done
+for t in tar dd xargs rm mv mkdir find stat sha256sum mktemp od tr sed date touch sleep cat; do command -v "$t" >/dev/null 2>&1 || need="$need $t"; done
 if [ -n "$need" ]; then echo "!FATAL the container lacks:$need"; exit 5; fi
 mkdir -p -- "$1" 2>/dev/null
 cd -- "$1" 2>/dev/null || { echo "!FATAL cannot create or enter $1"; exit 3; }
@@ -100,16 +100,13 @@ while :; do
 done
 `;
 
-/** Full listing: `$1` = folder, rest = prune tokens; gzip-compressed when gzip exists. */
+/** Full listing: `$1` = folder, rest = prune tokens; ends with `!END`; gzip-compressed when gzip exists. */
 export const LIST_SCRIPT = `${PRELUDE}
 cd -- "$1" 2>/dev/null || exit 3
 shift
 F='%f %s %Y %y %n'
-if command -v gzip >/dev/null 2>&1; then
-  find . "$@" ${NEWLINE_NAMES} -exec stat -c "$F" {} + 2>/dev/null | gzip -1
-else
-  find . "$@" ${NEWLINE_NAMES} -exec stat -c "$F" {} + 2>/dev/null
-fi
+list() { find . "$@" ${NEWLINE_NAMES} -exec stat -c "$F" {} + 2>/dev/null; echo '!END'; }
+if command -v gzip >/dev/null 2>&1; then list "$@" | gzip -1; else list "$@"; fi
 `;
 
 /** Fetch: `$1` = folder; stdin = `<bytes>\\n` then a NUL list of `./paths`; stdout = tar (possibly several concatenated). */

@@ -267,6 +267,8 @@ export async function listRemote(target: RemoteTarget, prune: readonly string[],
   if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw);
   const lines = raw.toString('utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
+  // A listing cut short would make container files look missing; only a complete one is used.
+  if (lines.pop() !== '!END') throw new Error('the container listing arrived incomplete');
   return { ...parseStatLines(lines), bytes };
 }
 

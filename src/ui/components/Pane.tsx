@@ -54,7 +54,10 @@ export function Pane({ title, width, height, focused = false, failure, note, chi
         ) : null}
         <Text color={chrome.color}>{`${fill}${b.tr}`}</Text>
       </Text>
+      {/* Keyed by style: Ink 6.8 applies only changed style keys, so a new borderStyle alone
+          would turn the top border (which we draw ourselves) back on and push every row down. */}
       <Box
+        key={chrome.style}
         flexDirection="column"
         width={width}
         height={Math.max(1, height - 1)}

@@ -16,6 +16,7 @@ export interface KeyBinding {
 /** Stable command ids; components and tests talk in these, never in raw keys. */
 export const Command = {
   Quit: 'app.quit',
+  Interrupt: 'app.interrupt',
   Help: 'app.help',
   Back: 'app.back',
   FocusNext: 'focus.next',
@@ -63,7 +64,8 @@ const DASH: readonly KeyContext[] = ['dashboard'];
 
 /** The default key table, in footer priority order (the footer drops hints from the end when narrow). */
 export const COMMANDS: readonly CommandSpec[] = [
-  { id: Command.Quit, description: 'Quit: stop the dev session and restore the terminal', hint: 'quit', bindings: [{ key: 'q' }, { key: 'c', ctrl: true }], footer: true, when: ALL },
+  { id: Command.Quit, description: 'Quit: stop the dev session and restore the terminal', hint: 'quit', bindings: [{ key: 'q' }], footer: true, when: VIEWS },
+  { id: Command.Interrupt, description: 'Interrupt: stop like q, with the exit code of Ctrl-C (130); twice exits at once', hint: 'stop', bindings: [{ key: 'c', ctrl: true }], footer: false, when: ALL },
   { id: Command.Help, description: 'Show or hide every key', hint: 'help', bindings: [{ key: '?' }], footer: true, when: VIEWS },
   { id: Command.Back, description: 'Back: close the view, clear or cancel the filter', hint: 'back', bindings: [{ key: 'escape' }], footer: true, when: ['logs', 'help', 'analyze', 'filter'] },
   { id: Command.FilterApply, description: 'Keep the typed filter and leave the filter line', hint: 'apply', bindings: [{ key: 'return' }], footer: true, when: ['filter'] },

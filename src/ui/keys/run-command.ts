@@ -38,6 +38,8 @@ export function runCommand(id: Command, ctx: CommandContext): void {
   switch (id) {
     case Command.Quit:
       return actions.quit();
+    case Command.Interrupt:
+      return actions.interrupt ? actions.interrupt() : actions.quit();
     case Command.Help:
       return dispatch({ type: 'toggle-overlay', overlay: 'help' });
     case Command.Back:

@@ -26,8 +26,12 @@ export function useCommands({ commands, context, isActive, onCommand, onEdit }: 
         return;
       }
       if (context === 'filter') {
-        const edit = textEdit(input, key);
+        // Text that arrives with its Enter in one read (a paste, a fast terminal) is typed, then applied.
+        const [text, ...rest] = key.return ? [input] : input.split(/\r\n?|\n/);
+        const edit = textEdit(text ?? '', key);
         if (edit) onEdit(edit);
+        const apply = rest.length > 0 ? resolveCommand(commands, context, '', { return: true }) : undefined;
+        if (apply) onCommand(apply);
       }
     },
     { isActive: isActive && isRawModeSupported },

@@ -12,12 +12,13 @@ export type BuildRow =
   | { kind: 'deployment'; deployment: DeploymentView }
   | { kind: 'container'; source: LogSourceView & { ref: ContainerRef }; deployment?: string };
 
-// Waiting reasons of a container that is merely starting; anything else while waiting means it is failing.
-const STARTING = /^(ContainerCreating|PodInitializing|waiting|Pending)\b/;
+// Why a container is not running that means it is failing, not just starting (ContainerCreating, PodInitializing…):
+// kubelet waiting reasons and the log stage's "exited with N (Reason)".
+const FAILING = /BackOff|Err(or|ImagePull|ImageNeverPull)|InvalidImageName|CreateContainer(Config)?Error|RunContainerError|ContainerCannotRun|OOMKilled|DeadlineExceeded|exited with [1-9]|Signal:/;
 
 /** A followed container that is crash-looping, cannot pull its image, exited with an error… */
 export function isFailing(source: LogSourceView): boolean {
-  return source.ref !== undefined && source.state === 'waiting' && !!source.reason && !STARTING.test(source.reason);
+  return source.ref !== undefined && source.state === 'waiting' && !!source.reason && FAILING.test(source.reason);
 }
 
 /** Pods of a Deployment are `name-<replicaset hash>-<suffix>`; the hash says nothing to a person. */

@@ -253,7 +253,8 @@ describe('the dashboard in a real terminal', () => {
     const small = await term.settled();
     expectIntactDashboard(small, 80, 24);
     const build = paneRows(small, '1 Build · Deploy');
-    expect(build.some((r) => /^✓ default +built/.test(r))).toBe(true);
+    // After `d` (a redeploy runs the build stage unforced) the image is up to date.
+    expect(build.some((r) => /^✓ default +(built|up to date)/.test(r)), small).toBe(true);
     expect(build.some((r) => /└ quickstart-[a-z0-9]{5} +running/.test(r))).toBe(true);
     expect(paneRows(small, '2 Ports')[0]).toMatch(new RegExp(`✓ ${project.port} → quickstart.*:8080 +ready`));
     expect(paneRows(small, '4 Logs').length).toBeGreaterThanOrEqual(8);

@@ -50,6 +50,7 @@ export class Tmux {
   /** Type text literally (no key-name lookup). */
   async type(text: string): Promise<void> {
     await this.tmux('send-keys', '-t', this.target, '-l', text);
+    await sleep(80);
   }
 
   /** Type a line and press Enter. */

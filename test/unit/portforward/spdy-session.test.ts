@@ -125,6 +125,20 @@ describe('SPDY session', () => {
     expect(closed).toHaveBeenCalledOnce();
   });
 
+  it('does not take a peer it cannot read from while paused for a slow reader for dead', () => {
+    vi.useFakeTimers();
+    const { ws, session } = setup({ pingMs: 1000, deadAfterMs: 3000 });
+    const s = session.openStream({}, {});
+    vi.advanceTimersByTime(1000);
+    expect(ws.sent.at(-1)).toBe('PING 1');
+    s.blockReceive();
+    vi.advanceTimersByTime(10_000);
+    expect(session.closed).toBeUndefined();
+    s.unblockReceive();
+    vi.advanceTimersByTime(1000);
+    expect(ws.sent.at(-1)).toBe('PING 3');
+  });
+
   it('holds incoming data while a reader is behind, and calls itself stalled after a while', () => {
     vi.useFakeTimers();
     const { ws, session } = setup();

@@ -103,12 +103,18 @@ describe('keys', () => {
     expect(lastFrame()).toContain('regex');
   });
 
-  it('q and ctrl-c call actions.quit', async () => {
-    const { press, actions } = await mount();
+  it('q calls actions.quit; ctrl-c calls actions.interrupt, or quit when there is none', async () => {
+    const interrupt = vi.fn();
+    const { press, actions } = await mount({ actions: { interrupt } });
     await press('q');
     expect(actions.quit).toHaveBeenCalledTimes(1);
     await press('\x03');
-    expect(actions.quit).toHaveBeenCalledTimes(2);
+    expect(interrupt).toHaveBeenCalledTimes(1);
+    expect(actions.quit).toHaveBeenCalledTimes(1);
+    cleanup?.();
+    const plain = await mount();
+    await plain.press('\x03');
+    expect(plain.actions.quit).toHaveBeenCalledTimes(1);
   });
 
   it('tab, shift-tab and 1-4 move the focus', async () => {
@@ -121,19 +127,17 @@ describe('keys', () => {
     expect(store.getSnapshot().view.focus).toBe('logs');
   });
 
-  it('r rebuilds the selected image, d redeploys, a opens analyze', async () => {
+  it('r rebuilds, d redeploys, a opens analyze', async () => {
     const rebuild = vi.fn();
     const redeploy = vi.fn();
     const analyze = vi.fn();
     const { press, lastFrame } = await mount({ actions: { rebuild, redeploy, analyze } });
     await press('r');
-    expect(rebuild).toHaveBeenCalledWith('api');
-    expect(lastFrame()).toContain('rebuild requested: api');
-    await press('2');
-    await press('r');
-    expect(rebuild).toHaveBeenLastCalledWith(undefined);
+    expect(rebuild).toHaveBeenCalledTimes(1);
+    expect(lastFrame()).toContain('rebuilding and redeploying…');
     await press('d');
     expect(redeploy).toHaveBeenCalledTimes(1);
+    expect(lastFrame()).toContain('redeploying…');
     await press('a');
     expect(analyze).toHaveBeenCalledTimes(1);
     expect(lastFrame()).toContain('Analyze');
@@ -144,6 +148,30 @@ describe('keys', () => {
     const { press, lastFrame } = await mount();
     await press('r');
     expect(lastFrame()).toContain('rebuild is not available');
+  });
+
+  it('applies a filter typed together with its Enter (a paste, a fast terminal)', async () => {
+    const lines = ['GET /health 200', 'POST /orders 500'].map((text, i) => ({ ts: i, text, stream: 'stdout' as const }));
+    const { press, lastFrame, store } = await mount({ events: [{ type: 'logs:lines', payload: { source: API_REF, lines } }] });
+    await press('l');
+    await press('/');
+    await press('orders\r');
+    expect(store.getSnapshot().view.filter).toMatchObject({ text: 'orders', editing: false });
+    expect(lastFrame()).toContain('POST /orders 500');
+    expect(lastFrame()).not.toContain('GET /health');
+  });
+
+  it('j/k select a container row in the Build pane and e opens a shell in it', async () => {
+    const openTerminal = vi.fn(async () => undefined);
+    const other = { namespace: 'dev', pod: 'api-7f9c-zz9', container: 'app' };
+    const { press } = await mount({ actions: { openTerminal }, events: [...SESSION, { type: 'logs:state', payload: { source: other, state: 'streaming' } }] });
+    // Rows: image api, deploy api, └ api-7f9c-xk2, └ api-7f9c-zz9.
+    await press('j');
+    await press('j');
+    await press('\x1b[B');
+    await press('e');
+    await tick();
+    expect(openTerminal).toHaveBeenCalledWith(other);
   });
 
   it('e opens a terminal in the selected container', async () => {
@@ -163,7 +191,7 @@ describe('keys', () => {
     expect(store.getSnapshot().view.autoscroll).toBe(false);
     expect(lastFrame()).toContain('row 194');
     expect(lastFrame()).not.toContain('row 199');
-    expect(lastFrame()).toContain('autoscroll off');
+    expect(lastFrame()).toContain('paused · 5 newer lines (G)');
     await press('G');
     expect(lastFrame()).toContain('row 199');
     expect(store.getSnapshot().view.autoscroll).toBe(true);

@@ -34,7 +34,7 @@ describe('resolveCommand', () => {
 
   it('maps the keys of the issue to commands', () => {
     expect(r('dashboard', 'q')).toBe(Command.Quit);
-    expect(r('dashboard', 'c', { ctrl: true })).toBe(Command.Quit);
+    expect(r('dashboard', 'c', { ctrl: true })).toBe(Command.Interrupt);
     expect(r('dashboard', '', { tab: true })).toBe(Command.FocusNext);
     expect(r('dashboard', '', { tab: true, shift: true })).toBe(Command.FocusPrev);
     expect(r('dashboard', '3')).toBe(Command.PaneSync);
@@ -62,7 +62,7 @@ describe('resolveCommand', () => {
 
   it('lets the filter field take printable keys but not ctrl-c, esc or enter', () => {
     expect(r('filter', 'q')).toBeUndefined();
-    expect(r('filter', 'c', { ctrl: true })).toBe(Command.Quit);
+    expect(r('filter', 'c', { ctrl: true })).toBe(Command.Interrupt);
     expect(r('filter', '', { escape: true })).toBe(Command.Back);
     expect(r('filter', '', { return: true })).toBe(Command.FilterApply);
   });

@@ -59,6 +59,18 @@ describe('LogBook', () => {
     expect(book.window({ ...q, anchor: pinned }).lines.map((l) => l.text)).toEqual(before);
     expect(book.window({ ...q, anchor: pinned }).atEnd).toBe(false);
   });
+
+  it('counts the lines below a paused window, matching ones only when filtered', () => {
+    const book = new LogBook();
+    book.append('a', lines(30));
+    const q = { source: null, anchor: null, height: 5 };
+    expect(book.window(q).newer).toBe(0);
+    const pinned = book.moveAnchor(q, -10);
+    expect(book.window({ ...q, anchor: pinned }).newer).toBe(10);
+    book.append('a', [{ ts: 0, text: 'match me', stream: 'stdout' }]);
+    expect(book.window({ ...q, anchor: pinned }).newer).toBe(11);
+    expect(book.window({ ...q, anchor: pinned, match: (t) => t.includes('match') }).newer).toBe(1);
+  });
 });
 
 describe('parseFilter', () => {

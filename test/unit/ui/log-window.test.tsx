@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DevEngineEmitter } from '../../../src/engine/events.js';
 import { App } from '../../../src/ui/App.js';
-import { computeLayout, PANE_CHROME } from '../../../src/ui/layout.js';
+import { computeLayout, PANE_CHROME, paneBoxes } from '../../../src/ui/layout.js';
 import { createDashboardStore } from '../../../src/ui/store/dashboard-store.js';
 import { paneWants } from '../../../src/ui/store/selectors.js';
 import { createTheme } from '../../../src/ui/theme.js';
@@ -31,7 +31,7 @@ describe('log pane windowing', () => {
     await tick();
 
     const layout = computeLayout(100, 30, paneWants(store.getSnapshot().engine));
-    const paneRows = layout.rows.at(-1)!.height - PANE_CHROME;
+    const paneRows = paneBoxes(layout).find((b) => b.pane === 'logs')!.height - PANE_CHROME;
     const logLines = r.lastFrame().split('\n').filter((l) => /line \d+/.test(l));
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.length).toBeLessThanOrEqual(paneRows);
@@ -44,7 +44,7 @@ describe('log pane windowing', () => {
     await r.press('l');
     const full = r.lastFrame().split('\n').filter((l) => /line \d+/.test(l));
     expect(full.length).toBeGreaterThan(logLines.length);
-    expect(full.length).toBeLessThanOrEqual(30 - 1 - 3 - PANE_CHROME);
+    expect(full.length).toBeLessThanOrEqual(30 - 3 - PANE_CHROME);
     expect(full.at(-1)).toContain('line 9999');
   });
 

@@ -116,7 +116,8 @@ describe('runDashboard', () => {
     ctx.stdin.write('e');
     await wait(200);
     expect(seen).toBeDefined();
-    expect(seen!.out.endsWith(ESC.cursorShow + ESC.altLeave)).toBe(true);
+    // The normal screen says where the shell runs and how to get back.
+    expect(seen!.out.endsWith(`${ESC.cursorShow}${ESC.altLeave}devspace: shell in api-7f9c-xk2/app (namespace dev); exit it to return to the dashboard\r\n`)).toBe(true);
     expect(seen!.raw).toBe(false);
     // Back: alternate screen again, raw mode again, and a full frame.
     const after = ctx.stdout.all();
