@@ -78,8 +78,9 @@ function cpuSeconds(pid, hz) {
   return (Number(fields[11]) + Number(fields[12])) / hz;
 }
 
-function peakRssMiB(pid) {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+/** VmHWM (peak) or VmRSS (now) of a process, in MiB. */
+function rssMiB(pid, field = 'VmHWM') {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
@@ -113,6 +114,8 @@ export async function dashboardBench(opts = {}) {
     const podNewest = async () => numbersOn(String(await core.readNamespacedPodLog({ name: podName, namespace, tailLines: 1 }))).at(-1) ?? NaN;
     const printed0 = { n: await podNewest(), at: Date.now() };
     const latencies = [];
+    const rss = [];
+    const startPeak = rssMiB(pid);
     const cpu0 = cpuSeconds(pid, hz);
     const t0 = Date.now();
     const end = t0 + o.durationSec * 1000;
@@ -124,13 +127,14 @@ export async function dashboardBench(opts = {}) {
       latencies.push(performance.now() - sent);
     };
     while (Date.now() < end) {
+      rss.push(rssMiB(pid, 'VmRSS'));
       await sample('?', (s) => /─ Keys ─/.test(s), 'help to open');
       await sample('?', (s) => /─ 4 Logs ─/.test(s), 'help to close');
       await sleep(Math.max(0, Math.min(o.keyEveryMs, end - Date.now())));
     }
     const wall = (Date.now() - t0) / 1000;
     const cpuPercent = ((cpuSeconds(pid, hz) - cpu0) / wall) * 100;
-    const rss = peakRssMiB(pid);
+    const peak = rssMiB(pid);
 
     // The full log view: its rows must be consecutive line numbers, and close to what the container printed last.
     await term.press('l');
@@ -149,11 +153,16 @@ export async function dashboardBench(opts = {}) {
       linesPerSecProduced: round((printed1.n - printed0.n) / ((printed1.at - printed0.at) / 1000), 0),
       keyLatencyMs: { n: latencies.length, p50: round(pct(latencies, 50)), p95: round(pct(latencies, 95)), max: round(Math.max(...latencies)), samples: latencies.map((x) => round(x)) },
       cpuPercentOfOneCore: round(cpuPercent),
-      peakRssMiB: round(rss),
+      peakRssMiB: round(peak),
+      // Peak before the load was measured (build, deploy, first log burst), and RSS sampled during it.
+      peakRssAtStartMiB: round(startPeak),
+      rssDuringLoadMiB: { p50: round(pct(rss, 50)), max: round(Math.max(...rss)) },
       logView: { visibleLines: shown.length, gaps, newestShown, podNewest: printed1.n, lagLines: printed1.n - newestShown },
     };
   } finally {
+    const socketPath = (await term.tmux('display-message', '-p', '#{socket_path}').catch(() => '')).trim();
     await term.tmux('kill-server').catch(() => undefined);
+    if (socketPath) await rm(socketPath, { force: true });
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,12 @@
 import { Box } from 'ink';
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type { DashboardActions, DashboardHeader } from './actions.js';
 import { Header } from './components/Header.js';
 import { paneInnerWidth } from './components/Pane.js';
 import { KeyHints } from './components/KeyHints.js';
 import { Dashboard, visibleLogRows } from './Dashboard.js';
 import { useAutoAnalyze } from './hooks/use-auto-analyze.js';
+import { useFlash } from './hooks/use-flash.js';
 import { useTerminalHandoff } from './hooks/use-terminal-handoff.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { type Command, COMMANDS, type CommandSpec } from './keys/commands.js';
@@ -13,6 +14,7 @@ import { runCommand } from './keys/run-command.js';
 import { useCommands } from './keys/use-commands.js';
 import { computeLayout, PANE_CHROME } from './layout.js';
 import { analyzeLines } from './panes/AnalyzePane.js';
+import { helpLines } from './panes/HelpOverlay.js';
 import type { DashboardState, DashboardStore } from './store/dashboard-store.js';
 import { buildFailure, latestProblem, paneWants } from './store/selectors.js';
 import { troubleSignature } from './store/workloads.js';
@@ -32,12 +34,10 @@ export interface AppProps {
 }
 
 const DEFAULT_THEME = createTheme({ color: true });
-/** How long a flash message stays in the status line; errors get longer to be read. */
-const FLASH_MS = { info: 4000, error: 8000 } as const;
 
 /** Lines in the open overlay, to bound its scrolling. */
 function overlayLines(state: DashboardState, commands: readonly CommandSpec[], width: number): number {
-  if (state.view.overlay === 'help') return commands.length;
+  if (state.view.overlay === 'help') return helpLines(commands, paneInnerWidth(width)).length;
   if (state.view.overlay === 'analyze') return analyzeLines(state.engine.findings, state.engine.problems, paneInnerWidth(width)).length;
   return 0;
 }
@@ -52,18 +52,8 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
   const layout = useMemo(() => computeLayout(columns, rows, wants), [columns, rows, wants]);
   const trouble = useMemo(() => troubleSignature(state.engine), [state.engine]);
   useAutoAnalyze(trouble, actions.analyze);
-  const flash = state.view.flash;
-  useEffect(() => {
-    if (!flash) return;
-    const timer = setTimeout(() => store.dispatch({ type: 'clear-flash' }), FLASH_MS[flash.tone]);
-    return () => clearTimeout(timer);
-  }, [flash, store]);
   const failure = useMemo(() => buildFailure(state.engine), [state.engine]);
-  // A new failure outranks "rebuilding…": the status line should say what went wrong.
-  const failureReason = failure?.reason;
-  useEffect(() => {
-    if (failureReason && store.getSnapshot().view.flash?.tone === 'info') store.dispatch({ type: 'clear-flash' });
-  }, [failureReason, store]);
+  useFlash(store, state.view.flash, failure?.reason);
 
   const onCommand = useCallback(
     (id: Command) => {

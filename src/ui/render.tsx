@@ -66,9 +66,10 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: MAX_FPS,
-    // Ink 6.8's incremental mode drew every frame after the first one line
-    // lower under tmux (stale first-frame lines stayed on screen); the
-    // line-erasing default repaints correctly and still never clears the screen.
+    // Ink's simple renderer: its frames are easy to read back, and host.output
+    // (screen-output.ts) turns them into rewrites of the changed rows only. Ink's
+    // own incremental mode moves the cursor one row short whenever a frame ends
+    // in a newline, so every redraw landed one row lower.
     incrementalRendering: false,
   });
   try {

@@ -53,11 +53,10 @@ export function diffRows(shown: readonly string[], next: readonly string[]): str
 const SGR = /\x1b\[[0-9;]*m/g;
 
 /**
- * Does a frame fit a terminal of this size? Right after a resize Ink draws
- * one frame laid out for the old size; painting it would wrap and scroll.
+ * Is every row of a frame within the terminal's width? Right after a resize
+ * Ink draws one frame laid out for the old width; painting it would wrap.
  */
-export function fits(lines: readonly string[], columns: number, rows: number): boolean {
-  if (rows > 0 && lines.length > rows) return false;
+export function fits(lines: readonly string[], columns: number): boolean {
   if (columns > 0) for (const line of lines) if ([...line.replace(SGR, '')].length > columns) return false;
   return true;
 }
@@ -127,12 +126,14 @@ export class ScreenOutput extends EventEmitter {
     return done ? this.real.write(out, done) : this.real.write(out);
   }
 
-  private paint(lines: string[]): string | undefined {
-    if (!fits(lines, this.real.columns, this.real.rows)) {
+  private paint(all: string[]): string | undefined {
+    if (!fits(all, this.real.columns)) {
       // Skip it; the frame for the new size follows and repaints everything.
       this.invalidate();
       return undefined;
     }
+    // Rows below the screen are cut (a terminal shorter than the smallest layout), never scrolled into.
+    const lines = this.real.rows > 0 ? all.slice(0, this.real.rows) : all;
     const prefix = this.clearFirst ? '\x1b[H\x1b[2J' : '';
     const out = prefix + diffRows(this.shown, lines);
     this.clearFirst = false;

@@ -80,7 +80,7 @@ export async function startDashboard(
   header: { project: string; context: string; namespace: string },
   actions: DashboardActions,
 ): Promise<Presenter> {
-  const { runDashboard } = await import('../../ui/render.js');
+  const { runDashboard } = await loadProductionReact(() => import('../../ui/render.js'));
   const ui = new AbortController();
   let failure: unknown;
   const onQuit = (): void => actions.quit();
@@ -99,6 +99,24 @@ export async function startDashboard(
       return failure;
     },
   };
+}
+
+/**
+ * React picks its build from NODE_ENV when first loaded. Its development
+ * build (what an unset or `development` NODE_ENV gives) costs several times
+ * the CPU and keeps a performance entry per render, so load the production
+ * one, then put NODE_ENV back: the user's builds and hooks must see their own.
+ * Nothing else runs while this loads (the engine starts after the dashboard).
+ */
+async function loadProductionReact<T>(load: () => Promise<T>): Promise<T> {
+  const saved = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    return await load();
+  } finally {
+    if (saved === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = saved;
+  }
 }
 
 /** Until the dashboard takes over, warnings (e.g. a stale lock taken over) go to stderr. */

@@ -65,7 +65,7 @@ const DASH: readonly KeyContext[] = ['dashboard'];
 /** The default key table, in footer priority order (the footer drops hints from the end when narrow). */
 export const COMMANDS: readonly CommandSpec[] = [
   { id: Command.Quit, description: 'Quit: stop the dev session and restore the terminal', hint: 'quit', bindings: [{ key: 'q' }], footer: true, when: VIEWS },
-  { id: Command.Interrupt, description: 'Interrupt: stop like q, with the exit code of Ctrl-C (130); twice exits at once', hint: 'stop', bindings: [{ key: 'c', ctrl: true }], footer: false, when: ALL },
+  { id: Command.Interrupt, description: 'Interrupt: stop like q but exit with 130, as Ctrl-C does elsewhere; twice exits at once', hint: 'stop', bindings: [{ key: 'c', ctrl: true }], footer: false, when: ALL },
   { id: Command.Help, description: 'Show or hide every key', hint: 'help', bindings: [{ key: '?' }], footer: true, when: VIEWS },
   { id: Command.Back, description: 'Back: close the view, clear or cancel the filter', hint: 'back', bindings: [{ key: 'escape' }], footer: true, when: ['logs', 'help', 'analyze', 'filter'] },
   { id: Command.FilterApply, description: 'Keep the typed filter and leave the filter line', hint: 'apply', bindings: [{ key: 'return' }], footer: true, when: ['filter'] },
@@ -79,7 +79,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: Command.Filter, description: 'Filter log lines: plain text, or a regex written /like this/', hint: 'filter', bindings: [{ key: '/' }], footer: true, when: ['logs'] },
   { id: Command.Terminal, description: 'Open a shell in the selected container (a Build row or log source), else the first running one', hint: 'shell', bindings: [{ key: 'e' }], footer: true, when: MAIN },
   { id: Command.Rebuild, description: 'Rebuild every image (cache check skipped), push and redeploy', hint: 'rebuild', bindings: [{ key: 'r' }], footer: true, when: DASH },
-  { id: Command.Redeploy, description: 'Redeploy without rebuilding', hint: 'redeploy', bindings: [{ key: 'd' }], footer: true, when: DASH },
+  { id: Command.Redeploy, description: 'Deploy again (images are rebuilt only if they changed)', hint: 'redeploy', bindings: [{ key: 'd' }], footer: true, when: DASH },
   { id: Command.Analyze, description: 'Show or hide the full analysis (pod problems, hints, last log lines)', hint: 'analyze', bindings: [{ key: 'a' }], footer: true, when: ['dashboard', 'analyze'] },
   { id: Command.SelectDown, description: 'Move the selection down, or scroll logs towards the newest line', hint: 'move', bindings: [{ key: 'j' }, { key: 'down' }], footer: true, when: VIEWS, group: 'move' },
   { id: Command.SelectUp, description: 'Move the selection up, or scroll logs towards older lines', hint: 'move', bindings: [{ key: 'k' }, { key: 'up' }], footer: true, when: VIEWS, group: 'move' },

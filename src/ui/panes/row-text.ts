@@ -49,7 +49,8 @@ export function describeImage(img: ImageView, now?: number): RowText {
     case 'pushing': {
       const s = pushSummary(push);
       const bytes = s.total > 0 ? ` ${formatBytes(s.current)}/${formatBytes(s.total)}` : '';
-      return { glyph: 'busy', name, text: `pushing ${s.done}/${s.layers} layers${bytes} · ${built}` };
+      const layers = s.layers > 0 ? ` ${s.done}/${s.layers} layers${bytes}` : '';
+      return { glyph: 'busy', name, text: `pushing${layers} · ${built}` };
     }
     case 'pushed':
       return { glyph: 'ok', name, text: `${built} · pushed${push.ms !== undefined ? ` ${formatMs(push.ms)}` : ''}` };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { uid } from '../support/testbed.js';
 
@@ -112,9 +113,11 @@ export class Tmux {
     return last;
   }
 
-  /** Stop the session and its private tmux server. */
+  /** Stop the session and its private tmux server, and remove the server's socket file. */
   async kill(): Promise<void> {
+    const socketPath = (await this.tmux('display-message', '-p', '#{socket_path}').catch(() => '')).trim();
     await this.tmux('kill-server').catch(() => undefined);
+    if (socketPath) await rm(socketPath, { force: true });
   }
 }
 

@@ -4,6 +4,7 @@ import type { DashboardActions } from '../../../src/ui/actions.js';
 import { App } from '../../../src/ui/App.js';
 import { Command, COMMANDS, type CommandSpec } from '../../../src/ui/keys/commands.js';
 import { footerHints } from '../../../src/ui/keys/keymap.js';
+import { helpLines } from '../../../src/ui/panes/HelpOverlay.js';
 import { createDashboardStore } from '../../../src/ui/store/dashboard-store.js';
 import { createTheme } from '../../../src/ui/theme.js';
 import { API_REF, emitter, renderAt, SESSION, tick } from './helpers.js';
@@ -65,6 +66,20 @@ describe('keys', () => {
     expect(lastFrame()).toContain('shift-tab');
     await press('?');
     expect(lastFrame()).toContain('1 Build');
+  });
+
+  it('? wraps long descriptions on a narrow terminal and scrolls to the last key', async () => {
+    const inner = 80 - 4;
+    for (const l of helpLines(COMMANDS, inner)) expect(`${l.keys}  ${l.text}`.length).toBeLessThanOrEqual(inner);
+    for (const c of COMMANDS) {
+      const text = helpLines(COMMANDS, inner).filter((l) => l.id.startsWith(`${c.id}#`)).map((l) => l.text).join(' ');
+      expect(text).toBe(c.description);
+    }
+    const { press, lastFrame } = await mount({ columns: 80, rows: 24 });
+    await press('?');
+    expect(lastFrame()).toContain('j/k scroll');
+    for (let i = 0; i < 30; i++) await press('j');
+    expect(lastFrame()).toContain(COMMANDS.at(-1)!.description);
   });
 
   it('l opens the full-screen log view and esc returns', async () => {

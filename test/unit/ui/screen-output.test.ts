@@ -35,9 +35,8 @@ describe('diffRows', () => {
 
 describe('fits', () => {
   it('measures rows without colour codes', () => {
-    expect(fits(['\x1b[31m12345\x1b[39m', '──'], 5, 2)).toBe(true);
-    expect(fits(['123456'], 5, 2)).toBe(false);
-    expect(fits(['a', 'b', 'c'], 5, 2)).toBe(false);
+    expect(fits(['\x1b[31m12345\x1b[39m', '──'], 5)).toBe(true);
+    expect(fits(['123456'], 5)).toBe(false);
   });
 });
 
@@ -87,12 +86,18 @@ describe('ScreenOutput', () => {
     real.resize(10, 2);
     expect(resized).toBe(1);
     const before = real.frames.length;
-    out.write('a very long line of the old width\nb\nc');
+    out.write('a very long line of the old width\nb');
     expect(real.frames.length).toBe(before);
     out.write('a\nb');
     expect(real.frames.at(-1)).toBe('\x1b[H\x1b[2J\x1b[1;1H\x1b[2Ka\x1b[2;1H\x1b[2Kb');
     expect(out.columns).toBe(10);
     expect(out.rows).toBe(2);
+  });
+
+  it('cuts a frame taller than the terminal instead of scrolling', () => {
+    const { real, out } = setup(20, 2);
+    out.write('a\nb\nc\nd');
+    expect(real.frames.at(-1)).toBe('\x1b[H\x1b[2J\x1b[1;1H\x1b[2Ka\x1b[2;1H\x1b[2Kb');
   });
 
   it('ignores the empty frame of a handoff instead of blanking the screen', () => {
