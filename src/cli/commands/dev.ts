@@ -36,7 +36,8 @@ export const runDev: CommandRun = async (opts, _args, io) => {
   const controller = new AbortController();
   const trap = trapSignals(controller);
   const events = new DevEngineEmitter();
-  const useTui = flags.tui !== false && io.stdout.isTTY === true && io.stdin.isTTY === true;
+  // Ink draws no frames at all when it believes it runs in CI, so CI means plain lines.
+  const useTui = flags.tui !== false && io.stdout.isTTY === true && io.stdin.isTTY === true && !inCi(io.env);
   // The dashboard streams logs and opens shells on a key; plain mode opens the
   // dev terminal like v3.5 when there is a terminal to give it, else streams logs.
   const session = useTui || io.stdin.isTTY !== true ? ('logs' as const) : undefined;
@@ -105,6 +106,12 @@ export const runDev: CommandRun = async (opts, _args, io) => {
     trap.dispose();
   }
 };
+
+/** The test Ink 6.8 (is-in-ci) applies: `CI` or `CONTINUOUS_INTEGRATION` set and not "0"/"false". */
+export function inCi(env: NodeJS.ProcessEnv): boolean {
+  const set = (k: string): boolean => k in env && env[k] !== '0' && env[k] !== 'false';
+  return set('CI') || set('CONTINUOUS_INTEGRATION');
+}
 
 /** Exit code after a clean stop: the dev terminal's (v3.5), the signal's, or 0; a crashed dashboard is still an error. */
 function finish(signal: keyof typeof SIGNAL_EXIT_CODES | undefined, presenter: Presenter | undefined, terminalExit?: number): number {

@@ -78,7 +78,7 @@ describe('docker builds against the real Engine', () => {
     const out = await buildImages([{ key: 'app', image }], { projectRoot: root, events: recorder().events, dev: false });
     created.add(out.app!.ref);
     const files = (await runImage(out.app!.ref)).trim().split('\n');
-    expect(files).toEqual([
+    expect(files.join('\n')).toEqual([
       '/app/.dockerignore',
       '/app/Dockerfile',
       '/app/README.md',
@@ -87,7 +87,7 @@ describe('docker builds against the real Engine', () => {
       '/app/logs/keep.log',
       '/app/src/main.js',
       '/app/src/nested/deep.js',
-    ]);
+    ].join('\n'));
   });
 
   it('skips an unchanged image, ignores mtime-only changes, rebuilds on content changes and with force', async () => {

@@ -20,7 +20,8 @@ export class Tmux {
   static async start(opts: { command: string; cwd: string; columns: number; rows: number; env?: Record<string, string> }): Promise<Tmux> {
     const socket = `devspace-e2e-${uid()}`;
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const shellCommand = `${env.length ? `env ${env.join(' ')} ` : ''}sh -c ${shellQuote(opts.command)}`;
+    // A person at a terminal: CI (set by the CI runner) would switch devspace to plain lines.
+    const shellCommand = `env -u CI -u CONTINUOUS_INTEGRATION ${env.join(' ')} sh -c ${shellQuote(opts.command)}`;
     const t = new Tmux(socket, 'main');
     await t.tmux('new-session', '-d', '-s', 'main', '-x', String(opts.columns), '-y', String(opts.rows), '-c', opts.cwd, shellCommand);
     // Keep the window at the size we set, whatever clients attach (none do).
