@@ -26,12 +26,16 @@ export function cachePath(projectRoot: string): string {
   return join(projectRoot, '.devspace', 'cache.json');
 }
 
-async function readRaw(file: string): Promise<Record<string, unknown>> {
+/**
+ * The whole cache file as an object, shared by build and deploy, which each
+ * own one top-level key. Missing or corrupt reads as empty: the worst case is
+ * one rebuild or redeploy.
+ */
+export async function readRaw(file: string): Promise<Record<string, unknown>> {
   try {
     const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   } catch {
-    // Missing or corrupt: start over; the worst case is one rebuild.
     return {};
   }
 }

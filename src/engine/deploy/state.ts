@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { cachePath, writeAtomic } from '../build/cache.js';
+import { cachePath, readRaw, writeAtomic } from '../build/cache.js';
 import type { DeployRecord } from './types.js';
 
 /**
@@ -12,16 +11,6 @@ import type { DeployRecord } from './types.js';
 /** The record for one deployment in one cluster and namespace. */
 export function findRecord(records: readonly DeployRecord[], name: string, context: string, namespace: string): DeployRecord | undefined {
   return records.find((r) => r.name === name && r.context === context && r.namespace === namespace);
-}
-
-async function readRaw(file: string): Promise<Record<string, unknown>> {
-  try {
-    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    // Missing or corrupt: the worst case is one redeploy, or a purge that renders the manifests again.
-    return {};
-  }
 }
 
 function isRecord(v: unknown): v is DeployRecord {
