@@ -3,9 +3,8 @@ import { DevEngineEmitter } from '../events.js';
 import type { KubeTarget } from '../kube/context.js';
 import type { Stage } from '../stage.js';
 import { buildDevStages, type DevOptions, type EngineContext, type StageImplementations } from './dev-stages.js';
-import { UserError } from '../errors.js';
 import { createDevPipeline, defaultPhaseOf, type PipelineOptions, type PipelineState } from './pipeline.js';
-import { oneLine } from './teardown.js';
+import { problemOf } from './teardown.js';
 
 /** Everything the engine needs; no UI, so scripts and tests can drive it directly. */
 export interface CreateEngineOptions {
@@ -64,7 +63,7 @@ export function createEngine(opts: CreateEngineOptions): Engine {
         await stage.run(again, life.signal);
       } catch (err) {
         if (life.signal.aborted) return;
-        events.send('engine:error', { scope: stage.name, message: oneLine(err), ...(err instanceof UserError && err.hint ? { hint: err.hint } : {}) });
+        events.send('engine:error', problemOf(stage.name, err));
         break;
       }
     }

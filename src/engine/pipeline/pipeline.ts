@@ -1,7 +1,7 @@
-import { isAbortError, UserError } from '../errors.js';
+import { isAbortError } from '../errors.js';
 import type { DevEngineEmitter, Phase } from '../events.js';
 import type { Stage, StageResult } from '../stage.js';
-import { oneLine, tearDown, type Teardown } from './teardown.js';
+import { problemOf, tearDown, type Teardown } from './teardown.js';
 
 /** Tuning for a pipeline; the defaults suit `devspace dev`. */
 export interface PipelineOptions {
@@ -117,11 +117,7 @@ export function createDevPipeline<Ctx>(
           if (stopping || isAbortError(err)) outcome = 'stopped';
           else {
             state = 'failed';
-            events.send('engine:error', {
-              scope: stage.name,
-              message: oneLine(err),
-              ...(err instanceof UserError && err.hint ? { hint: err.hint } : {}),
-            });
+            events.send('engine:error', problemOf(stage.name, err));
             await stop();
             throw err;
           }

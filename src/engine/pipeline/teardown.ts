@@ -1,4 +1,5 @@
-import type { DevEngineEmitter } from '../events.js';
+import { UserError } from '../errors.js';
+import type { DevEngineEmitter, Problem } from '../events.js';
 
 /** One started stage's cleanup: abort its signal, then await its `stop()`. */
 export interface Teardown {
@@ -85,6 +86,11 @@ export function oneLine(err: unknown): string {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const first = lines[0] ?? (err instanceof Error ? err.name : 'unknown error');
   return lines.length > 1 ? `${first} (+${lines.length - 1} more lines)` : first;
+}
+
+/** A stage failure as an `engine:error` payload: one line, plus the hint a UserError carries. */
+export function problemOf(scope: string, err: unknown): Problem {
+  return { scope, message: oneLine(err), ...(err instanceof UserError && err.hint ? { hint: err.hint } : {}) };
 }
 
 function formatMs(ms: number): string {
