@@ -3,6 +3,7 @@ import type { DevEngineEmitter } from '../engine/events.js';
 import type { DashboardActions, DashboardHeader } from './actions.js';
 import { App } from './App.js';
 import { createDashboardStore } from './store/dashboard-store.js';
+import { startHeapNudge } from './heap-nudge.js';
 import { createTerminalHost } from './terminal-host.js';
 import { colorAllowed, createTheme } from './theme.js';
 
@@ -60,6 +61,7 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   host.enter();
+  const stopHeapNudge = startHeapNudge();
   const ink = render(<App store={store} header={opts.header} actions={actions} theme={theme} host={host} />, {
     stdout: host.output,
     stdin,
@@ -75,6 +77,7 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
   try {
     await Promise.race([done, ink.waitUntilExit()]);
   } finally {
+    stopHeapNudge();
     ink.unmount();
     await ink.waitUntilExit().catch(() => undefined);
     store.dispose();

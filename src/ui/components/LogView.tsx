@@ -1,8 +1,8 @@
-import { Text } from 'ink';
 import { memo } from 'react';
 import type { LogEntry } from '../store/log-book.js';
 import { useTheme } from '../theme.js';
 import { truncate } from '../text.js';
+import { FlatText } from './FlatText.js';
 
 export interface LogViewProps {
   /** Exactly the visible rows, oldest first; the caller has already windowed them. */
@@ -32,13 +32,15 @@ export function LogView({ lines, width, showSource, labels }: LogViewProps) {
 
 const LogRow = memo(function LogRow({ line, label, width, sourceWidth }: { line: LogEntry; label: string; width: number; sourceWidth: number }) {
   const theme = useTheme();
-  if (sourceWidth === 0) return <Text wrap="truncate-end">{truncate(line.text, width) || ' '}</Text>;
+  if (sourceWidth === 0) return <FlatText parts={[{ text: truncate(line.text, width) }]} />;
   const src = truncate(label, sourceWidth).padEnd(sourceWidth);
   return (
-    <Text wrap="truncate-end">
-      <Text color={theme.sourceColor(line.source)}>{src}</Text>
-      <Text dimColor> │ </Text>
-      {truncate(line.text, Math.max(1, width - sourceWidth - 3))}
-    </Text>
+    <FlatText
+      parts={[
+        { text: src, color: theme.sourceColor(line.source) },
+        { text: ' │ ', dim: true },
+        { text: truncate(line.text, Math.max(1, width - sourceWidth - 3)) },
+      ]}
+    />
   );
 });

@@ -88,6 +88,7 @@ export function renderAt(node: ReactElement, size: { columns: number; rows: numb
       stdin.write(keys);
       await tick();
     },
+    rerender: (next: ReactElement) => instance.rerender(next),
     unmount: () => instance.unmount(),
   };
 }
