@@ -4,6 +4,8 @@
 #   testbed.sh up      start everything (idempotent; seconds when already up)
 #   testbed.sh down    stop everything it started and remove what it created
 #   testbed.sh status  one line per component
+#   testbed.sh restart apiserver [seconds-down]
+#                      stop the API server, wait, start it again (fault tests)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/common.sh
@@ -14,5 +16,6 @@ case "${1:-}" in
   down)   . "$HERE/lib/down.sh"; testbed_down ;;
   status) . "$HERE/lib/cluster.sh"; testbed_status ;;
   build)  . "$HERE/lib/install.sh"; require_root_linux; ensure_packages; ensure_binary ;;
-  *) echo "usage: testbed.sh up|down|status|build" >&2; exit 2 ;;
+  restart) . "$HERE/lib/cluster.sh"; . "$HERE/lib/down.sh"; testbed_restart "${2:-}" "${3:-0}" ;;
+  *) echo "usage: testbed.sh up|down|status|build|restart apiserver [seconds-down]" >&2; exit 2 ;;
 esac

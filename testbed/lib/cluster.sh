@@ -193,3 +193,17 @@ testbed_status() {
   if [ -f "$STATE/admin.kubeconfig" ] && node_ready 2>/dev/null; then printf '%-20s %s\n' node Ready; else printf '%-20s %s\n' node "not ready"; rc=1; fi
   return $rc
 }
+
+# Stop one control-plane component and start it again with the same flags, so
+# fault tests can watch clients ride out an outage. Only the API server for now.
+testbed_restart() { # component seconds-down
+  local component=$1 down=$2
+  [ "$component" = apiserver ] || { echo "testbed: restart supports: apiserver" >&2; return 2; }
+  pid_alive apiserver || fail "the API server is not running; run \`testbed.sh up\` first"
+  local start=$SECONDS
+  stop_pid apiserver
+  say "apiserver stopped"
+  sleep "$down"
+  start_control_plane "$(node_ip)"
+  say "apiserver back after $((SECONDS - start)) s"
+}
