@@ -36,7 +36,7 @@ export function fullGc(): void {
  * grown by `slackBytes` since the last one, run one. Returns a stop function.
  */
 export function startHeapNudge(opts: HeapNudgeOptions = {}): () => void {
-  const slack = opts.slackBytes ?? 16 * 1024 * 1024;
+  const slack = opts.slackBytes ?? 8 * 1024 * 1024;
   const oldUsed = opts.oldUsed ?? oldSpaceUsed;
   const collect = opts.collect ?? fullGc;
   let floor = oldUsed();
