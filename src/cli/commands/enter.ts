@@ -126,7 +126,8 @@ export const runEnter: CommandRun = (opts, args, io) =>
     const target = await selectContainer(kube.kubeConfig, spec, { signal, ...(pick ? { pick } : {}) });
     const command = args.length ? args : terminalCommand(config?.dev?.terminal);
     io.stderr.write(`Opening shell to pod:container ${target.pod}:${target.container}\n`);
-    return openTerminal(kube.kubeConfig, target, command, io, signal);
+    const remedy = `name a program it has: devspace enter -c ${target.container} -- <command>`;
+    return openTerminal(kube.kubeConfig, target, command, io, signal, { noShell: { who: 'devspace enter', remedy } });
   });
 
 /** The `message` of a Kubernetes Status body, given as text or already parsed. */

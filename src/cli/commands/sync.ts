@@ -32,7 +32,16 @@ export const runSync: CommandRun = async (opts, _args, io) => {
   const events = new DevEngineEmitter();
   const { attachPlainReporter } = await import('../../plain/line-reporter.js');
   const color = io.stdout.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
-  const detach = attachPlainReporter(events, io.stdout, { color });
+  // A fatal sync error ends the command with that error on stderr; the same line as a state change would say it twice.
+  const shown = new DevEngineEmitter();
+  const unsubscribe = events.subscribe((e) => {
+    if (e.type !== 'sync:state' || e.payload.state !== 'error') shown.send(e.type, e.payload as never);
+  });
+  const detachReporter = attachPlainReporter(shown, io.stdout, { color });
+  const detach = (): void => {
+    unsubscribe();
+    detachReporter();
+  };
   try {
     const { resolveKubeTarget } = await import('../../engine/kube/context.js');
     const kube = await resolveKubeTarget({ ...(flags.namespace ? { namespace: flags.namespace } : {}), env: io.env });
@@ -58,7 +67,11 @@ export const runSync: CommandRun = async (opts, _args, io) => {
     const keepAlive = setInterval(() => {}, 1 << 30);
     const result = await handle.done.finally(() => clearInterval(keepAlive));
     if (trap.received) return SIGNAL_EXIT_CODES[trap.received];
-    if (result.error) throw new UserError(`sync stopped: ${result.error}`, 1);
+    if (result.error) {
+      // Failing before the first sync keeps the original error: its exit code (2 for usage) and hint.
+      const early = await handle.initialSync.then(() => undefined, (e: unknown) => e);
+      throw early instanceof UserError ? early : new UserError(result.error, 1);
+    }
     return 0;
   } catch (err) {
     if (trap.received) return SIGNAL_EXIT_CODES[trap.received];

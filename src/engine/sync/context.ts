@@ -55,15 +55,19 @@ export interface SyncContext {
   warn(message: string): void;
 }
 
+const MAX_SHOWN = 512;
+
 /** The usual `refuse` and `warn` implementations on top of the event bus. */
 export function reporters(id: string, events: DevEngineEmitter): { refuse(rel: string, reason: string): void; warn(message: string): void; reset(): void } {
   const seen = new Set<string>();
   return {
     refuse(rel, reason) {
-      const key = `${rel}\0${reason}`;
+      // A container can send a name of megabytes (pax records); events carry a readable part of it.
+      const shown = rel.length > MAX_SHOWN ? `${rel.slice(0, MAX_SHOWN)}… (${rel.length} characters)` : rel;
+      const key = `${shown}\0${reason}`;
       if (seen.has(key)) return;
       seen.add(key);
-      events.send('sync:refused', { id, path: rel, reason });
+      events.send('sync:refused', { id, path: shown, reason });
     },
     warn(message) {
       events.send('engine:warning', { scope: id, message });

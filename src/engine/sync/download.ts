@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Connection, SyncContext } from './context.js';
 import { sameMeta } from './listing.js';
 import { conflictName, parentOf, toLocal } from './paths.js';
-import { fetchRemote } from './remote.js';
+import { fetchRemote } from './fetch.js';
 import { firstLine } from './transfer.js';
 import { CheckedDirs, lstatMetaSync, mkdirInside, readRegularInside, RefusedError, renameInside, symlinkInside, writeFileInside } from './safe-fs.js';
 import { hashBuffer, markSynced } from './state.js';
-import type { TarHandlers, TarItem } from './tar-entries.js';
+import { formatBytes, type TarHandlers, type TarItem } from './tar-entries.js';
 import type { FileMeta } from './types.js';
 
 /**
@@ -22,6 +23,10 @@ const FETCH_PATHS = 5000;
 const BUFFER_LIMIT = 16 * 1024 * 1024; // larger files are streamed straight into their temp file
 const PARALLEL_WRITES = 64;
 const PARALLEL_BYTES = 64 * 1024 * 1024;
+/** Free space a download never takes: the disk is not filled to the last byte. */
+const DISK_RESERVE = 64 * 1024 * 1024;
+/** Fetches of one part: the first, then again for what a cut-short tar did not send. */
+const FETCH_ATTEMPTS = 3;
 
 export interface DownloadResult {
   changed: string[];
@@ -45,16 +50,37 @@ export async function download(
   const result: DownloadResult = { changed: [], conflicts: 0, bytes: 0, ms: 0 };
   const rels = [...wants.keys()].sort();
   const checked = new CheckedDirs();
-  for (let i = 0; i < rels.length; i += FETCH_PATHS) {
-    ctx.signal.throwIfAborted();
-    const part = rels.slice(i, i + FETCH_PATHS);
-    const handlers = writeHandlers(ctx, wants, expect, result, checked);
-    try {
-      const got = await fetchRemote(conn.target, part, handlers, ctx.signal);
-      result.bytes += got.bytes;
-      if (got.stderr) ctx.warn(`the container could not send every file: ${firstLine(got.stderr)}`);
-    } finally {
-      await handlers.settle();
+  // Files bigger than the free disk are refused from the listing, before a byte is sent.
+  const room = await freeRoom(ctx.root);
+  const fits = rels.filter((rel) => {
+    const size = wants.get(rel)!.size;
+    if (wants.get(rel)!.type !== 'file' || size <= room) return true;
+    ctx.refuse(rel, `${formatBytes(size)}, more than the ${formatBytes(room)} free on the local disk`);
+    return false;
+  });
+  for (let i = 0; i < fits.length; i += FETCH_PATHS) {
+    let todo = fits.slice(i, i + FETCH_PATHS);
+    for (let attempt = 1; todo.length; attempt++) {
+      ctx.signal.throwIfAborted();
+      const handlers = writeHandlers(ctx, wants, expect, result, checked);
+      // Paths the tar had a whole entry for, written or refused; a cut-short tar leaves the others to ask for again.
+      const seen = new Set<string>();
+      const tracked: TarHandlers = {
+        item: (item, body) => (body.once('end', () => seen.add(item.rel)), handlers.item(item, body)),
+        refused: (rel, reason) => (seen.add(rel), handlers.refused(rel, reason)),
+      };
+      try {
+        const got = await fetchRemote(conn.target, todo, tracked, ctx.signal, { room: await freeRoom(ctx.root) });
+        result.bytes += got.bytes;
+        if (got.stderr) ctx.warn(`the container could not send every file: ${firstLine(got.stderr)}`);
+        if (!got.cutShort) break;
+        const rest = todo.filter((rel) => !seen.has(rel));
+        const retry = rest.length > 0 && rest.length < todo.length && attempt < FETCH_ATTEMPTS;
+        ctx.warn(`${got.cutShort}; the rest of that transfer was dropped${retry ? `, asking again for the ${rest.length} path(s) it did not send` : ''}`);
+        todo = retry ? rest : [];
+      } finally {
+        await handlers.settle();
+      }
     }
   }
   result.ms = Date.now() - t0;
@@ -72,12 +98,14 @@ export function writeHandlers(
   // Small files are read off the stream at once and written in parallel (the disk, not the tar,
   // is the bottleneck); folders, links and big streamed files wait for what came before them.
   const running = new Set<Promise<void>>();
+  // Regular files this transfer wrote: the only things a hard link entry may copy (as in `tar x`).
+  const written = new Set<string>();
   let buffered = 0;
   const settle = async (): Promise<void> => {
     await Promise.all(running);
   };
   const write = (w: Written): Promise<void> =>
-    writeOne(ctx, w, result, checked).catch((err: unknown) => {
+    writeOne(ctx, w, result, checked, written).catch((err: unknown) => {
       w.body.resume();
       const { rel } = w.item;
       if (err instanceof RefusedError) ctx.refuse(rel, err.path === rel ? err.reason : `${err.reason}: ${err.path}`);
@@ -108,11 +136,13 @@ export function writeHandlers(
 
 type Written = { item: TarItem; body: Readable; listed: FileMeta | undefined; expected: FileMeta | undefined; content?: Buffer };
 
-async function writeOne(ctx: SyncContext, w: Written, result: DownloadResult, checked: CheckedDirs): Promise<void> {
+async function writeOne(ctx: SyncContext, w: Written, result: DownloadResult, checked: CheckedDirs, written: Set<string>): Promise<void> {
   const { root, state } = ctx;
   const { body, listed, expected } = w;
   let { item } = w;
-  // A hard link entry carries no data: its content is the (already written) file it names.
+  // A hard link entry carries no data: its content is the file it names, written earlier by this same
+  // transfer. Anything else (a local file the container never sent, e.g. an upload-excluded .env) is refused.
+  if (item.kind === 'hardlink' && !written.has(item.linkTarget!)) throw new RefusedError(item.rel, `hard link to ${item.linkTarget}, which this transfer did not send as a file`);
   const content = item.kind === 'hardlink' ? await readRegularInside(root, item.linkTarget!) : w.content;
   if (item.kind === 'hardlink') item = { ...item, kind: 'file', size: content!.length };
   const remote = remoteMeta(item, listed);
@@ -153,6 +183,8 @@ async function writeOne(ctx: SyncContext, w: Written, result: DownloadResult, ch
       ? await symlinkInside(root, target, item.linkTarget!, item.mtime, checked)
       : await writeFileInside(root, target, Buffer.isBuffer(content) ? content : body, { mode: item.mode, mtime: item.mtime, checked });
   result.changed.push(target);
+  if (item.kind === 'file' && target === item.rel) written.add(target);
+  else written.delete(item.rel);
   if (target === item.rel) markSynced(state, target, local, remote, Buffer.isBuffer(content) ? hashBuffer(content) : undefined);
   else ctx.requeueLocal(target);
 }
@@ -168,6 +200,12 @@ function remoteMeta(item: TarItem, listed: FileMeta | undefined): FileMeta {
   const type = item.kind === 'dir' ? 'dir' : item.kind === 'symlink' ? 'symlink' : 'file';
   if (listed && listed.type === type && (type !== 'file' || (listed.size === item.size && listed.mtime === item.mtime))) return listed;
   return { type, size: item.size, mtime: item.mtime, mtimeKey: `${item.mtime}.unknown`, mode: item.mode };
+}
+
+/** Bytes a download may still put on the local disk. */
+async function freeRoom(root: string): Promise<number> {
+  const st = await statfs(root).catch(() => undefined);
+  return st ? Math.max(0, st.bavail * st.bsize - DISK_RESERVE) : Number.MAX_SAFE_INTEGER;
 }
 
 async function readBody(body: Readable): Promise<Buffer> {

@@ -58,8 +58,9 @@ export async function openExec(kc: KubeConfig, ref: ContainerRef, command: strin
   const stderr = new PassThrough();
   let ws: Socket | undefined;
   let status: V1Status | undefined;
+  let closing = false;
   const deliver = (target: PassThrough, chunk: Buffer): void => {
-    if (target.writableEnded) return;
+    if (closing || target.writableEnded) return;
     if (!target.write(chunk) && ws?.pause) {
       ws.pause();
       target.once('drain', () => ws?.resume?.());
@@ -90,14 +91,25 @@ export async function openExec(kc: KubeConfig, ref: ContainerRef, command: strin
       else resolve({ code: null, lost: true, message: reason?.length ? reason.toString() : 'connection closed' });
     });
   });
-  const onAbort = (): void => socket.close();
+  // Output nobody reads any more is dropped, and a socket paused for a slow reader is resumed, so the
+  // close handshake completes at once instead of after ws's 30 s timeout (e.g. a tar given up mid-stream).
+  const close = (): void => {
+    if (closing) return;
+    closing = true;
+    socket.resume?.();
+    socket.close();
+    const force = setTimeout(() => socket.terminate?.(), 5000);
+    force.unref();
+    void exit.then(() => clearTimeout(force));
+  };
+  const onAbort = (): void => close();
   signal?.addEventListener('abort', onAbort, { once: true });
   void exit.then(() => signal?.removeEventListener('abort', onAbort));
   return {
     stdout,
     stderr,
     exit,
-    close: () => socket.close(),
+    close,
     async write(data) {
       const buf = typeof data === 'string' ? Buffer.from(data) : data;
       for (let off = 0; off < buf.length; off += FRAME) {

@@ -6,17 +6,25 @@ import path from 'node:path';
  * `checkRelPath` before it is used on the local disk.
  */
 
+/** Longest file name and relative path accepted (Linux NAME_MAX and PATH_MAX). */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4096;
+
 /** Why a path from the other side cannot be used locally, or undefined when it can. */
 export function checkRelPath(rel: string, platform: NodeJS.Platform = process.platform): string | undefined {
   if (rel === '') return 'empty name';
   if (rel.includes('\0')) return 'NUL in the name';
   if (/[\n\r]/.test(rel)) return 'newline in the name';
   if (rel.includes('\uFFFD')) return 'name is not valid UTF-8';
+  // Terminal escapes in a name would reach the user's terminal through every line that shows it (tabs are harmless).
+  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(rel)) return 'control character in the name';
   if (rel.startsWith('/')) return 'absolute path';
+  if (Buffer.byteLength(rel) > MAX_PATH_BYTES) return `path too long (over ${MAX_PATH_BYTES} bytes)`;
   const parts = rel.split('/');
   for (const part of parts) {
     if (part === '..') return 'path climbs out of the sync folder (..)';
     if (part === '' || part === '.') return 'malformed path';
+    if (Buffer.byteLength(part) > MAX_NAME_BYTES) return `name too long (over ${MAX_NAME_BYTES} bytes)`;
   }
   if (platform === 'win32') {
     if (/[\\:<>"|?*\x00-\x1f]/.test(rel)) return 'name not allowed on Windows';

@@ -22,7 +22,8 @@ export NL RN
 const NEWLINE_NAMES = `\\( -name "*$NL*" -exec sh -c "$RN" sh {} \\; -prune \\) -o`;
 
 /**
- * Upstream server: `$1` = container folder (created if missing). Reads
+ * Upstream server: `$1` = container folder (created if missing). Prints
+ * `!MISSING <tools>` and exits when the image lacks a tool sync uses. Reads
  * `<op> <bytes> <id>` lines, each followed by that many bytes, and answers
  * `!OK <id> <exit code>` after each:
  * T = extract a tar, R = `rm -rf` a NUL list, M = `mv` NUL pairs,
@@ -33,7 +34,7 @@ const NEWLINE_NAMES = `\\( -name "*$NL*" -exec sh -c "$RN" sh {} \\; -prune \\) 
 export const SERVER_SCRIPT = `${PRELUDE}
 need=
 for t in tar dd xargs rm mv mkdir find stat sha256sum mktemp od tr sed date touch sleep cat; do command -v "$t" >/dev/null 2>&1 || need="$need $t"; done
-if [ -n "$need" ]; then echo "!FATAL the container lacks:$need"; exit 5; fi
+if [ -n "$need" ]; then echo "!MISSING$need"; exit 5; fi
 mkdir -p -- "$1" 2>/dev/null
 cd -- "$1" 2>/dev/null || { echo "!FATAL cannot create or enter $1"; exit 3; }
 echo "!READY $(pwd)"

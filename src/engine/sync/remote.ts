@@ -6,14 +6,13 @@ import { SerialQueue } from './batcher.js';
 import { openExec, type ExecExit, type ExecSession } from './exec-session.js';
 import { parseStatLines, type ParsedListing } from './listing.js';
 import { normalizeRel } from './paths.js';
-import { FETCH_SCRIPT, LIST_SCRIPT, SERVER_SCRIPT, shArgs, WATCH_SCRIPT } from './remote-scripts.js';
-import { readTar, type TarHandlers } from './tar-entries.js';
+import { LIST_SCRIPT, SERVER_SCRIPT, shArgs, WATCH_SCRIPT } from './remote-scripts.js';
 import type { FileMeta } from './types.js';
 
 /**
  * The client half of the container scripts: a persistent upstream server
  * (one exec for the whole connection), a persistent change watcher, and
- * one-shot listing and fetch execs whose stdout is a whole listing or tar.
+ * one-shot listing execs whose stdout is a whole listing (fetches: fetch.ts).
  */
 
 /** A problem retrying cannot fix (missing tools, a folder that cannot be created). */
@@ -44,13 +43,27 @@ export function onLines(stream: Readable, fn: (line: string) => void): void {
   });
 }
 
-function fatalIfHopeless(message: string): Error {
-  return /executable file not found|no such file or directory.*sh|not found in \$PATH/i.test(message)
-    ? new FatalSyncError(`the container has no POSIX shell (sh): ${message}`)
+/** Where sync runs, as a person names it. */
+function where(ref: ContainerRef): string {
+  return `container ${ref.container} of pod ${ref.pod}`;
+}
+
+/** A failed exec of `sh` means the image has no shell: retrying cannot help. */
+function fatalIfHopeless(ref: ContainerRef, message: string): Error {
+  return /executable file not found|no such file or directory.*\bsh\b|not found in \$PATH/i.test(message)
+    ? new FatalSyncError(`sync needs a shell (\`sh\`) in ${where(ref)}; the image has none`)
     : new Error(message);
 }
 
-function exitText(e: ExecExit): string {
+/** The tools the server script found missing, as one line saying what the image needs. */
+function missingTools(ref: ContainerRef, tools: string[]): FatalSyncError {
+  const names = tools.map((t) => `\`${t}\``);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+  return new FatalSyncError(`sync needs ${list} in ${where(ref)}; the image has no ${tools.join(', no ')}`);
+}
+
+/** How an exec ended, in words. */
+export function exitText(e: ExecExit): string {
   return e.lost ? `connection to the container lost (${e.message ?? 'closed'})` : `exited with code ${e.code}${e.message ? `: ${e.message}` : ''}`;
 }
 
@@ -82,7 +95,12 @@ export class UpstreamServer {
   root = '';
   readonly exit: Promise<ExecExit>;
 
-  private constructor(private readonly session: ExecSession, ready: (root: string) => void, failed: (err: Error) => void) {
+  private constructor(
+    private readonly session: ExecSession,
+    ref: ContainerRef,
+    ready: (root: string) => void,
+    failed: (err: Error) => void,
+  ) {
     let started = false;
     onLines(session.stderr, (l) => {
       this.stderr.push(l);
@@ -92,8 +110,11 @@ export class UpstreamServer {
       if (line.startsWith('!READY ')) {
         started = true;
         ready(line.slice(7));
+      } else if (line.startsWith('!MISSING ')) {
+        this.ended = missingTools(ref, line.slice(9).trim().split(/\s+/));
+        failed(this.ended);
       } else if (line.startsWith('!FATAL ')) {
-        this.ended = new FatalSyncError(line.slice(7));
+        this.ended = new FatalSyncError(`${line.slice(7)} (${where(ref)})`);
         failed(this.ended);
       } else if (line.startsWith('!OK ')) {
         const [, id, rc] = line.split(' ');
@@ -107,7 +128,7 @@ export class UpstreamServer {
       }
     });
     this.exit = session.exit.then((e) => {
-      const err = this.ended ?? (e.code === 0 && !e.lost ? new Error('the sync shell stopped') : fatalIfHopeless(exitText(e)));
+      const err = this.ended ?? (e.code === 0 && !e.lost ? new Error('the sync shell stopped') : fatalIfHopeless(ref, exitText(e)));
       if (!started) failed(err);
       this.fail(err);
       return e;
@@ -119,7 +140,7 @@ export class UpstreamServer {
     const session = await openExec(kc, ref, shArgs(SERVER_SCRIPT, containerPath), signal);
     let server!: UpstreamServer;
     const root = await new Promise<string>((resolve, reject) => {
-      server = new UpstreamServer(session, resolve, reject);
+      server = new UpstreamServer(session, ref, resolve, reject);
     });
     server.root = root;
     return server;
@@ -241,9 +262,9 @@ export class RemoteWatcher {
     await Promise.race([ready, exit]);
     const early = await Promise.race([exit, Promise.resolve(undefined)]);
     if (early) {
-      if (early.fatal) throw new FatalSyncError(early.fatal);
+      if (early.fatal) throw new FatalSyncError(`${early.fatal} (${where(target.ref)})`);
       if (early.gone) throw new FatalSyncError(`the container folder ${target.root} disappeared`);
-      throw fatalIfHopeless(`change watcher ${exitText(early.exit)}`);
+      throw fatalIfHopeless(target.ref, `change watcher ${exitText(early.exit)}`);
     }
     return new RemoteWatcher(session, exit);
   }
@@ -270,33 +291,4 @@ export async function listRemote(target: RemoteTarget, prune: readonly string[],
   // A listing cut short would make container files look missing; only a complete one is used.
   if (lines.pop() !== '!END') throw new Error('the container listing arrived incomplete');
   return { ...parseStatLines(lines), bytes };
-}
-
-/**
- * Fetch paths as a tar and hand each validated entry to `handlers`. Resolves with the bytes received and
- * the container's complaints (e.g. a file deleted since it was listed); rejects when the connection was
- * lost, since a tar cut off between two entries would otherwise look complete.
- */
-export async function fetchRemote(
-  target: RemoteTarget,
-  rels: readonly string[],
-  handlers: TarHandlers,
-  signal?: AbortSignal,
-): Promise<{ bytes: number; stderr: string }> {
-  if (rels.length === 0) return { bytes: 0, stderr: '' };
-  const session = await openExec(target.kc, target.ref, shArgs(FETCH_SCRIPT, target.root), signal);
-  let bytes = 0;
-  let stderr = '';
-  session.stdout.on('data', (c: Buffer) => (bytes += c.length));
-  session.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
-  const list = nulList(rels);
-  const sent = session.write(Buffer.concat([Buffer.from(`${list.length}\n`), list]));
-  try {
-    await Promise.all([sent, readTar(session.stdout, handlers, new Set(rels))]);
-  } finally {
-    session.close();
-  }
-  const exit = await session.exit;
-  if (exit.lost) throw new Error(`fetching from the container failed: ${exitText(exit)}`);
-  return { bytes, stderr: exit.code === 0 ? '' : stderr };
 }

@@ -37,7 +37,11 @@ export type Judgement = { ok: true; item: TarItem } | { ok: false; rel: string; 
 export function judgeEntry(header: TarHeader, wanted?: ReadonlySet<string>, platform: NodeJS.Platform = process.platform): Judgement {
   const raw = header.name;
   const rel = normalizeRel(raw);
-  if (raw === '.' || raw === './' || (rel === '' && !raw.startsWith('/'))) return { ok: 'skip' };
+  // tar-stream reports an unknown type flag (GNU sparse, vendor types...) as null, a missing one as undefined.
+  const type = header.type === undefined ? 'file' : header.type;
+  if (raw === '.' || raw === './' || (rel === '' && !raw.startsWith('/'))) {
+    return header.type === undefined || type === 'directory' ? { ok: 'skip' } : { ok: false, rel: raw, reason: `the sync folder itself cannot be replaced (${type ?? 'unknown type'})` };
+  }
   const shown = rel || raw;
   const problem = raw.startsWith('/') ? 'absolute path' : checkRelPath(rel, platform);
   if (problem) return { ok: false, rel: shown, reason: problem };
@@ -45,10 +49,10 @@ export function judgeEntry(header: TarHeader, wanted?: ReadonlySet<string>, plat
   const base = {
     rel,
     mode: (header.mode ?? 0o644) & 0o7777,
-    mtime: Math.floor((header.mtime?.getTime() ?? Date.now()) / 1000),
+    mtime: Math.floor(validTime(header.mtime?.getTime()) / 1000),
     size: header.size ?? 0,
   };
-  switch (header.type ?? 'file') {
+  switch (type) {
     case 'file':
     case 'contiguous-file':
       return { ok: true, item: { ...base, kind: 'file' } };
@@ -71,8 +75,13 @@ export function judgeEntry(header: TarHeader, wanted?: ReadonlySet<string>, plat
     case 'fifo':
       return { ok: false, rel, reason: 'FIFO (named pipe)' };
     default:
-      return { ok: false, rel, reason: `unsupported tar entry type ${header.type}` };
+      return { ok: false, rel, reason: `unsupported tar entry type (${type ?? 'unknown type flag'})` };
   }
+}
+
+/** An mtime a filesystem accepts (a corrupt header can decode to NaN or beyond the Date range). */
+function validTime(ms: number | undefined): number {
+  return ms !== undefined && Number.isFinite(ms) ? ms : Date.now();
 }
 
 /** What to do with each entry of a tar stream. */
@@ -82,10 +91,52 @@ export interface TarHandlers {
   refused(rel: string, reason: string): void;
 }
 
-/** Walk a tar stream entry by entry, validating each; rejects on a corrupt stream. */
-export async function readTar(source: Readable, handlers: TarHandlers, wanted?: ReadonlySet<string>): Promise<void> {
+/**
+ * Bounds on what one tar stream may make sync read. A container that lies
+ * could announce a terabyte, send endless zero blocks (which tar readers
+ * skip) or far more entries than were asked for; none of that is ever read
+ * to the end.
+ */
+export interface TarLimits {
+  /** Bytes of entry data the stream may carry in all (the free local disk space). */
+  room: number;
+  /** Most entries, since a real `tar c` sends one per requested path. */
+  maxEntries: number;
+}
+
+/** The stream was given up early (see TarLimits); what was written before stays. */
+export class TarAbandoned extends Error {
+  override name = 'TarAbandoned';
+}
+
+/** Bytes that are neither headers nor entry data a stream may send before it is given up (pax records included). */
+const OVERHEAD_BYTES = 8 * 1024 * 1024;
+const OVERHEAD_PER_ENTRY = 64 * 1024;
+
+/**
+ * Walk a tar stream entry by entry, validating each; rejects on a corrupt
+ * stream, and with TarAbandoned when it breaks `limits` (the entry that
+ * did is reported as refused first).
+ */
+export async function readTar(source: Readable, handlers: TarHandlers, wanted?: ReadonlySet<string>, limits?: TarLimits): Promise<void> {
   const extract = tarStream.extract();
+  let received = 0;
+  let announced = 0;
+  let entries = 0;
+  let room = limits?.room ?? Infinity;
   source.on('error', (err) => extract.destroy(err));
+  if (limits) {
+    // Bytes received but not parsed yet (so their headers are not counted) are at most about two
+    // chunks: the extractor takes one chunk at a time and the pipe stops while it is busy.
+    let biggest = 0;
+    source.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      biggest = Math.max(biggest, chunk.length);
+      if (received - announced > OVERHEAD_BYTES + OVERHEAD_PER_ENTRY * entries + 2 * biggest) {
+        extract.destroy(new TarAbandoned(`the container kept sending data that is not file data (${formatBytes(received - announced)})`));
+      }
+    });
+  }
   source.pipe(extract as unknown as NodeJS.WritableStream);
   // Nothing is written below an entry that was refused (e.g. `evil/passwd` after a refused `evil -> /etc`).
   const refusedDirs = new Set<string>();
@@ -95,9 +146,28 @@ export async function readTar(source: Readable, handlers: TarHandlers, wanted?: 
   };
   for await (const entry of extract) {
     let ended = false;
-    const end = new Promise<void>((resolve) => entry.on('end', () => ((ended = true), resolve())));
-    let verdict = judgeEntry(entry.header as TarHeader, wanted);
+    // A stream cut off mid-entry destroys the entry instead of ending it.
+    const end = new Promise<void>((resolve) => {
+      const done = (): void => ((ended = true), resolve());
+      entry.on('end', done);
+      entry.on('close', done);
+    });
+    const header = entry.header as TarHeader;
+    let verdict = judgeEntry(header, wanted);
     if (verdict.ok === true && underRefused(verdict.item.rel)) verdict = { ok: false, rel: verdict.item.rel, reason: 'inside a refused entry' };
+    // Data follows every header with a size except a folder's (tar-stream skips nothing for those).
+    const data = header.type === 'directory' ? 0 : Math.max(0, header.size ?? 0);
+    announced += data;
+    entries++;
+    if (limits && (data > room || entries > limits.maxEntries)) {
+      const rel = verdict.ok === 'skip' ? header.name : verdict.ok ? verdict.item.rel : verdict.rel;
+      const why = data > room ? `announces ${formatBytes(data)}, more than the ${formatBytes(room)} free on the local disk` : undefined;
+      if (why || verdict.ok === false) handlers.refused(rel, verdict.ok === false ? verdict.reason : why!);
+      throw new TarAbandoned(
+        why ? `the container sent ${rel}, which ${why}` : `the container sent more entries than were asked for (${entries} for ${wanted?.size ?? 0} paths)`,
+      );
+    }
+    room -= data;
     if (verdict.ok === false) refusedDirs.add(verdict.rel);
     if (verdict.ok === true) {
       // tar-stream entries are streamx streams; they behave as Node Readables for what sync does with them.
@@ -111,4 +181,16 @@ export async function readTar(source: Readable, handlers: TarHandlers, wanted?: 
       await end;
     }
   }
+}
+
+/** `1.0 TiB`, `73.9 GiB`, `512 B`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }

@@ -23,7 +23,19 @@ export interface TerminalOptions {
   tty?: boolean;
   /** Called once the session is connected. */
   onOpen?: () => void;
+  /** Who wanted a shell and how to do without one, for the message when the image has none. */
+  noShell?: NoShellAdvice;
 }
+
+/** How the "the image has no shell" message names the asker and the way out. */
+export interface NoShellAdvice {
+  /** e.g. `devspace enter`. */
+  who: string;
+  /** e.g. `name a program it has: devspace enter -c app -- <command>`. */
+  remedy: string;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 
 const STDIN = 0;
 const STDOUT = 1;
@@ -116,7 +128,7 @@ export async function openTerminal(
     if (socket.readyState === WS_OPEN) socket.terminate();
   }
   if (signal.aborted && !status) throw signal.reason ?? new DOMException('stopped', 'AbortError');
-  return exitCodeOf(status, target, command);
+  return exitCodeOf(status, target, command, opts.noShell);
 }
 
 /** Send the terminal size now and on every resize; returns the unsubscribe. */
@@ -138,8 +150,8 @@ function parseStatus(data: Buffer): V1Status | undefined {
   }
 }
 
-/** Exit code from the final Status; failures to run at all become UserErrors. */
-export function exitCodeOf(status: V1Status | undefined, target: ContainerRef, command: string[]): number {
+/** Exit code from the final Status; failures to run at all become UserErrors (a missing shell says what the container needs). */
+export function exitCodeOf(status: V1Status | undefined, target: ContainerRef, command: string[], noShell?: NoShellAdvice): number {
   const where = refLabel(target);
   if (!status) throw new UserError(`the connection to ${where} ended before the command finished (was the pod deleted or restarted?)`, 1);
   if (status.status === 'Success') return 0;
@@ -147,7 +159,12 @@ export function exitCodeOf(status: V1Status | undefined, target: ContainerRef, c
   if (code !== undefined && /^\d+$/.test(code)) return Number(code);
   const message = (status.message ?? 'unknown error').replace(/\s+/g, ' ');
   const notFound = /executable file not found(?: in \$PATH)?|no such file or directory/i.exec(message);
-  if (notFound) throw new UserError(`cannot run \`${command[0]}\` in ${where}: ${notFound[0]}`, 1);
+  const program = command[0] ?? '';
+  if (notFound && SHELLS.has(program.slice(program.lastIndexOf('/') + 1))) {
+    const advice = noShell ? ` (${noShell.remedy})` : '';
+    throw new UserError(`${noShell?.who ?? 'the terminal'} needs a shell in container ${target.container} of pod ${target.pod}; the image has no \`${program}\`${advice}`, 1);
+  }
+  if (notFound) throw new UserError(`cannot run \`${program}\` in ${where}: ${notFound[0]}`, 1);
   throw new UserError(`command failed to start in ${where}: ${message.slice(0, 300)}`, 1);
 }
 

@@ -62,6 +62,7 @@ export function createTerminalStage(options: TerminalStageOptions = {}): Stage<E
           let since = Date.now();
           try {
             const code = await openTerminal(kc, target, command, io, ctl.signal, {
+              noShell: { who: 'devspace dev', remedy: 'set dev.terminal.command to a program it has' },
               onOpen: () => {
                 since = Date.now();
                 ctx.events.send('terminal:state', { target, state: 'open' });
