@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -10,7 +11,11 @@ import type { KubeConfig } from '@kubernetes/client-node';
  * stock PortForward/Exec helpers lack.
  */
 
-/** The parts of a `ws` WebSocket we use (client-node returns one; @types/ws is not installed). */
+/**
+ * The parts of a `ws` WebSocket we use, for the sockets both
+ * `openChannelSocket` and `connectWebSocket` return (client-node depends on
+ * `ws`; @types/ws is not installed).
+ */
 export interface ChannelSocket {
   readonly protocol: string;
   readonly readyState: number;
@@ -20,9 +25,14 @@ export interface ChannelSocket {
   resume(): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  on(event: 'message', fn: (data: Buffer, isBinary: boolean) => void): this;
   on(event: 'close', fn: (code: number, reason: Buffer) => void): this;
   on(event: 'error', fn: (err: Error) => void): this;
+  on(event: 'unexpected-response', fn: (req: { destroy(): void }, res: IncomingMessage) => void): this;
+  on(event: 'upgrade', fn: (res: IncomingMessage) => void): this;
+  once(event: 'open', fn: () => void): this;
   off(event: 'close' | 'error', fn: (...args: never[]) => void): this;
+  removeAllListeners(event?: string): this;
 }
 
 /** WebSocket readyState values. */
@@ -39,7 +49,13 @@ export class ChannelConnectError extends Error {
   }
 }
 
-const CONNECT_TIMEOUT_MS = 30_000;
+/** How long a WebSocket upgrade may take before we give up on it. */
+export const CONNECT_TIMEOUT_MS = 30_000;
+
+/** The error for an upgrade that got no answer within CONNECT_TIMEOUT_MS. */
+export function connectTimeoutError(): ChannelConnectError {
+  return new ChannelConnectError(`no answer from the API server within ${CONNECT_TIMEOUT_MS / 1000} s`);
+}
 
 /**
  * Open `path` (e.g. `/api/v1/namespaces/ns/pods/p/portforward?ports=80`) and
@@ -66,7 +82,7 @@ export async function openChannelSocket(
     return true;
   }) as unknown as Promise<ChannelSocket>;
   const giveUp = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ChannelConnectError(`no answer from the API server within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    timer = setTimeout(() => reject(connectTimeoutError()), CONNECT_TIMEOUT_MS);
     onAbort = () => reject(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -1,7 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ChannelSocket } from './channel-socket.js';
 import * as F from './spdy-frames.js';
 import { SpdyStream, type StreamEvents } from './spdy-stream.js';
-import { connectWebSocket, type RawWebSocket } from './websocket.js';
+import { connectWebSocket } from './websocket.js';
 
 export { SpdyStream, type StreamEvents } from './spdy-stream.js';
 
@@ -43,7 +44,7 @@ const LAST_STREAM_ID = 0x7fffffff;
 
 /** A SPDY session to one pod's `portforward` sub-resource. */
 export class SpdySession {
-  private ws!: RawWebSocket;
+  private ws!: ChannelSocket;
   private readonly reader: F.FrameReader;
   private readonly headers = new F.HeaderBlockWriter();
   private readonly streams = new Map<number, SpdyStream>();
@@ -77,13 +78,13 @@ export class SpdySession {
   }
 
   /** Attach an open WebSocket (the constructor half of `open`, public for tests with a fake socket). */
-  static over(ws: RawWebSocket, opts: SessionOptions = {}): { session: SpdySession; receive(data: Buffer): void } {
+  static over(ws: ChannelSocket, opts: SessionOptions = {}): { session: SpdySession; receive(data: Buffer): void } {
     const session = new SpdySession(opts);
     session.attach(ws);
     return { session, receive: (data) => session.receive(data) };
   }
 
-  private attach(ws: RawWebSocket): void {
+  private attach(ws: ChannelSocket): void {
     this.ws = ws;
     ws.on('close', (code) => this.ended(`the API server closed the port-forward connection (${code})`));
     ws.on('error', (err) => this.fail(`port-forward connection failed: ${err.message}`));

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ChannelConnectError } from './channel-socket.js';
+import { ChannelConnectError, CONNECT_TIMEOUT_MS, connectTimeoutError, type ChannelSocket } from './channel-socket.js';
 
 /**
  * A WebSocket to an API server path with subprotocols of our choosing
@@ -10,26 +10,7 @@ import { ChannelConnectError } from './channel-socket.js';
  * the server's own one-line reason.
  */
 
-/** The parts of a `ws` WebSocket we use (@types/ws is not installed). */
-export interface RawWebSocket {
-  readonly protocol: string;
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  send(data: Buffer, cb?: (err?: Error) => void): void;
-  pause(): void;
-  resume(): void;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-  on(event: 'message', fn: (data: Buffer, isBinary: boolean) => void): this;
-  on(event: 'close', fn: (code: number, reason: Buffer) => void): this;
-  on(event: 'error', fn: (err: Error) => void): this;
-  on(event: 'unexpected-response', fn: (req: { destroy(): void }, res: IncomingMessage) => void): this;
-  on(event: 'upgrade', fn: (res: IncomingMessage) => void): this;
-  once(event: 'open', fn: () => void): this;
-  removeAllListeners(event?: string): this;
-}
-
-type WebSocketClass = new (url: string, protocols: string[], options: object) => RawWebSocket;
+type WebSocketClass = new (url: string, protocols: string[], options: object) => ChannelSocket;
 
 let wsClass: Promise<WebSocketClass> | undefined;
 
@@ -41,8 +22,6 @@ function loadWebSocket(): Promise<WebSocketClass> {
     return createRequire(fromHere.resolve('@kubernetes/client-node'))('ws') as WebSocketClass;
   })());
 }
-
-const CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * Open `path` on the current cluster offering `protocols`; `onMessage` is
@@ -56,7 +35,7 @@ export async function connectWebSocket(
   protocols: string[],
   onMessage: (data: Buffer) => void,
   signal?: AbortSignal,
-): Promise<RawWebSocket> {
+): Promise<ChannelSocket> {
   signal?.throwIfAborted();
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new ChannelConnectError('no cluster is defined in the kubeconfig');
@@ -75,7 +54,7 @@ export async function connectWebSocket(
     delete res.headers['sec-websocket-protocol'];
   });
   ws.on('message', onMessage);
-  return new Promise<RawWebSocket>((resolve, reject) => {
+  return new Promise<ChannelSocket>((resolve, reject) => {
     let settled = false;
     const settle = (err?: unknown): void => {
       if (settled) return;
@@ -88,7 +67,7 @@ export async function connectWebSocket(
       reject(err);
     };
     const onAbort = (): void => settle(signal?.reason);
-    const timer = setTimeout(() => settle(new ChannelConnectError(`no answer from the API server within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(() => settle(connectTimeoutError()), CONNECT_TIMEOUT_MS);
     signal?.addEventListener('abort', onAbort, { once: true });
     // Errors after the open belong to whoever uses the socket; this keeps a late one from crashing us.
     ws.on('error', (err) => settle(new ChannelConnectError(firstLine(err.message))));

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ChannelSocket } from '../../../src/engine/kube/channel-socket.js';
 import * as F from '../../../src/engine/kube/spdy-frames.js';
 import { SpdySession, type SessionOptions } from '../../../src/engine/kube/spdy-session.js';
-import type { RawWebSocket } from '../../../src/engine/kube/websocket.js';
 
 // The SPDY session's own rules, over a fake WebSocket: stream ids, replies,
 // FIN and RST, keep-alive pings and a dead peer, GOAWAY, and holding up
@@ -48,7 +48,7 @@ function reply(id: number, fin = false): Buffer {
 
 function setup(opts: SessionOptions = {}) {
   const ws = new FakeWs();
-  const { session, receive } = SpdySession.over(ws as unknown as RawWebSocket, opts);
+  const { session, receive } = SpdySession.over(ws as unknown as ChannelSocket, opts);
   return { ws, session, receive };
 }
 
