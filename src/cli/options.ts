@@ -2,8 +2,24 @@ import { type Command, InvalidArgumentError } from 'commander';
 
 /** Parse a non-negative whole number (`--lines 200`); anything else is a usage error. */
 export function parseCount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
-  return Number(value);
+  const n = Number(value);
+  // Digits only, and small enough to be exact: `1e3`, `-1`, `1.5` and 30-digit numbers are all refused.
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+/** A value that must say something: an empty `--pod ''` would otherwise be ignored without a word. */
+export function parseNonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a non-empty value');
+  return value;
+}
+
+/** A Kubernetes namespace name (a DNS-1123 label), checked before any cluster is asked. */
+export function parseNamespace(value: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || value.length > 63) {
+    throw new InvalidArgumentError('expected a namespace name: lowercase letters, digits and "-", at most 63 characters');
+  }
+  return value;
 }
 
 /** Collect repeated `--var KEY=VALUE` flags into one record. */
@@ -34,12 +50,12 @@ export function parseLabelSelector(value: string): string {
 
 /** `-n/--namespace`, shared by most commands. */
 export function namespaceOption(cmd: Command): Command {
-  return cmd.option('-n, --namespace <name>', 'namespace to use (default: cluster.namespace, then the context namespace)');
+  return cmd.option('-n, --namespace <name>', 'namespace to use (default: cluster.namespace, then the context namespace)', parseNamespace);
 }
 
 /** `--kube-context`, for commands that pick a cluster. */
 export function kubeContextOption(cmd: Command): Command {
-  return cmd.option('--kube-context <name>', 'kube context to use (default: cluster.kubeContext, then current-context)');
+  return cmd.option('--kube-context <name>', 'kube context to use (default: cluster.kubeContext, then current-context)', parseNonEmpty);
 }
 
 /** The pod/container selection flags of research §2.1 (enter, logs, sync). */
@@ -47,9 +63,9 @@ export function targetOptions(cmd: Command, pick = true): Command {
   if (pick) cmd.option('-p, --pick', 'choose the pod from a list instead of using the config');
   return namespaceOption(
     cmd
-      .option('-c, --container <name>', 'container name within the pod')
+      .option('-c, --container <name>', 'container name within the pod', parseNonEmpty)
       .option('-l, --label-selector <selector>', 'label selector for the pod, e.g. app=api,tier=web', parseLabelSelector)
-      .option('--pod <name>', 'pod name (skips the label selector)'),
+      .option('--pod <name>', 'pod name (skips the label selector)', parseNonEmpty),
   );
 }
 

@@ -31,6 +31,9 @@ export async function buildImages(
   const credentials = opts.credentials ?? new CredentialStore({ onWarning });
   const cache = await readBuildCache(projectRoot);
   const ctx = { docker, events, projectRoot, cache, credentials, force: opts.force ?? false, ...(signal ? { signal } : {}) };
+  // Every image is prepared (Dockerfile read, context listed and hashed) before the first one is built,
+  // so a missing Dockerfile or context of the last image stops the run before anything is built.
+  const prepared = [];
   for (const spec of active) {
     signal?.throwIfAborted();
     if (opts.dev && spec.build?.custom && spec.override?.entrypoint?.length) {
@@ -39,8 +42,11 @@ export async function buildImages(
         message: `dev.overrideImages entrypoint of image "${spec.key}" is ignored: it uses a custom build command`,
       });
     }
-    const prepared = await prepareImage(spec, { projectRoot, dev: opts.dev, ...(signal ? { signal } : {}) });
-    results[spec.key] = await buildPrepared(prepared, ctx);
+    prepared.push(await prepareImage(spec, { projectRoot, dev: opts.dev, ...(signal ? { signal } : {}) }));
+  }
+  for (const image of prepared) {
+    signal?.throwIfAborted();
+    results[image.spec.key] = await buildPrepared(image, ctx);
   }
   return results;
 }

@@ -113,3 +113,36 @@ export function applyEntrypointOverride(text: string, entrypoint: readonly strin
   lines.splice(last.endLine + 1, 0, ...entrypointLines(entrypoint));
   return lines.join(eol);
 }
+
+/** The words after an instruction's keyword: `--flags` first, then the arguments (JSON or shell form). */
+function argumentsOf(ins: Instruction): { flags: string[]; args: string[] } {
+  let rest = ins.text.slice(ins.keyword.length).trim();
+  const flags: string[] = [];
+  for (let m = /^(--\S+)\s*/.exec(rest); m; m = /^(--\S+)\s*/.exec(rest)) {
+    flags.push(m[1]!);
+    rest = rest.slice(m[0].length);
+  }
+  if (rest.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(rest);
+      if (Array.isArray(parsed)) return { flags, args: parsed.map(String) };
+    } catch {
+      // Not valid JSON: Docker then reads it in shell form too.
+    }
+  }
+  return { flags, args: rest.split(/\s+/).filter(Boolean) };
+}
+
+/**
+ * The first COPY or ADD that reads from the build context: not `--from` another stage or image, and with
+ * a source that is neither a URL nor a heredoc. An empty context makes such an instruction fail (or, for
+ * `COPY . /app`, silently copy nothing).
+ */
+export function firstContextCopy(text: string): Instruction | undefined {
+  return parseDockerfile(text).instructions.find((ins) => {
+    if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') return false;
+    const { flags, args } = argumentsOf(ins);
+    if (flags.some((f) => f.toLowerCase().startsWith('--from'))) return false;
+    return args.slice(0, -1).some((src) => !/^(https?:\/\/|git@|<<)/i.test(src));
+  });
+}

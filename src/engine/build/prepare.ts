@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { buildHash, deriveTag, hashEntries } from './content-hash.js';
-import { isInside, listContext, planContext, type ContextPlan } from './context.js';
-import { applyEntrypointOverride, parseDockerfile } from './dockerfile.js';
+import { isInside, listContext, planContext, type ContextEntry, type ContextPlan } from './context.js';
+import { applyEntrypointOverride, firstContextCopy, parseDockerfile } from './dockerfile.js';
 import { expandGlobs } from './glob.js';
 import type { CustomBuildConfig, DockerBuildOptions, ImageBuildSpec, ImageOverride } from './types.js';
 
@@ -94,15 +94,29 @@ export async function prepareImage(
   const dockerfilePath = resolve(root, override?.dockerfile ?? spec.dockerfile ?? 'Dockerfile');
   const contextDir = resolve(root, override?.context ?? spec.context ?? '.');
   const show = (p: string): string => `./${relative(root, p) || '.'}`;
+  // Which setting to fix: the dev override, the image's own key, or the unset key whose default was used.
+  const keyOf = (field: 'context' | 'dockerfile'): string =>
+    override?.[field] ? `dev.overrideImages[].${field} of "${spec.key}"` : `images.${spec.key}.${field}`;
+  const from = (field: 'context' | 'dockerfile'): string =>
+    override?.[field] || spec[field] ? keyOf(field) : `${keyOf(field)} is not set; ${field === 'context' ? './' : './Dockerfile'} is the default`;
   const contextStat = await stat(contextDir).catch(() => undefined);
   if (!contextStat?.isDirectory()) {
-    throw new UserError(`build context ${show(contextDir)} of image "${spec.key}" is not a directory`);
+    const what = contextStat ? 'is not a directory' : 'does not exist';
+    throw new UserError(`build context ${show(contextDir)} of image "${spec.key}" ${what} (${from('context')})`);
   }
   let text: string;
   try {
     text = await readFile(dockerfilePath, 'utf8');
-  } catch {
-    throw new UserError(`Dockerfile ${show(dockerfilePath)} of image "${spec.key}" cannot be read`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? 'error'})`;
+    throw new UserError(`Dockerfile ${show(dockerfilePath)} of image "${spec.key}" ${what} (${from('dockerfile')})`);
+  }
+  // The Engine would say so too, but only after the images before this one were built.
+  const { instructions, stages } = parseDockerfile(text);
+  if (instructions.length === 0 || stages.length === 0) {
+    const what = instructions.length === 0 ? 'is empty' : 'has no FROM instruction';
+    throw new UserError(`Dockerfile ${show(dockerfilePath)} of image "${spec.key}" ${what} (${from('dockerfile')})`);
   }
   const options = spec.build?.docker?.options ?? {};
   const entrypoint = override?.entrypoint ?? [];
@@ -112,6 +126,8 @@ export async function prepareImage(
     ...(inside ? { dockerfile: relative(contextDir, dockerfilePath) } : {}),
     exclude: [join(root, '.devspace')],
   });
+  const dockerfileInContext = inside ? relative(contextDir, dockerfilePath).split(sep).join('/') : undefined;
+  checkContextHasFiles(entries, dockerfileInContext, text, `build context ${show(contextDir)} of image "${spec.key}"`, keyOf('context'));
   const generated = finalText !== text || !inside;
   const name = `.devspace-dockerfile.${createHash('sha256').update(finalText).digest('hex').slice(0, 12)}`;
   const plan = await planContext(contextDir, entries, {
@@ -134,4 +150,17 @@ export async function prepareImage(
     baseImages: baseImagesOf(finalText),
     ...(override ? { override } : {}),
   });
+}
+
+/**
+ * Refuses a context with no files (besides the Dockerfile and `.dockerignore`) when the Dockerfile copies
+ * from it: the build would fail at that step, or `COPY . /app` would quietly produce an image without
+ * the app. A context-free Dockerfile (only FROM and RUN) may well use an empty folder.
+ */
+function checkContextHasFiles(entries: ContextEntry[], dockerfile: string | undefined, text: string, what: string, key: string): void {
+  if (entries.some((e) => e.type !== 'directory' && e.path !== '.dockerignore' && e.path !== dockerfile)) return;
+  const copy = firstContextCopy(text);
+  if (!copy) return;
+  const instruction = copy.text.length > 60 ? `${copy.text.slice(0, 57)}...` : copy.text;
+  throw new UserError(`${what} has no files, but the Dockerfile copies from it (line ${copy.startLine + 1}: ${instruction}); check ${key}`);
 }

@@ -1,8 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, UserError, type ConfigIssue } from '../errors.js';
+import { decodeConfig } from './decode.js';
 import { Locator } from './locate.js';
 import { MAX_CONFIG_BYTES, parseYaml, tooLargeIssue } from './parse-yaml.js';
+import { boundLine, quoted } from './quote.js';
 import { checkReferences } from './references.js';
 import { isLegacyVersion, LEGACY_VERSIONS } from './legacy/upgrade.js';
 import { loadLegacy } from './legacy/load-legacy.js';
@@ -41,8 +43,9 @@ export async function loadConfig(opts: LoadOptions): Promise<LoadedConfig> {
   }
   // Checked before reading so a huge file costs nothing.
   if (size > MAX_CONFIG_BYTES) throw new ConfigError([tooLargeIssue(shown, size)]);
-  const text = await readFile(file, 'utf8');
-  return parseInternal(text, shown, file, opts);
+  const decoded = decodeConfig(await readFile(file));
+  if (!decoded.ok) throw new ConfigError([{ file: shown, line: decoded.line, column: decoded.column, path: '', message: decoded.message }]);
+  return parseInternal(decoded.text, shown, file, opts);
 }
 
 /** The same checks as loadConfig on text already in memory; `file` is used in messages and for the root. */
@@ -61,7 +64,7 @@ async function parseInternal(
   opts: Omit<LoadOptions, 'cwd' | 'file'>,
 ): Promise<LoadedConfig> {
   const parsed = parseYaml(text, shown);
-  if (!parsed.ok) throw new ConfigError(parsed.issues);
+  if (!parsed.ok) throw configError(parsed.issues);
   const locator = new Locator(parsed.doc, parsed.lines);
   const root = rootOfConfigFile(absFile);
 
@@ -71,29 +74,27 @@ async function parseInternal(
       parsed.value,
       { vars: opts.vars, env: opts.env, interactive: opts.interactive, prompt: opts.prompt, root },
       shown,
-      (p, needle) => locator.within(p, needle, text),
+      (p, needle) => locator.within(p, needle, parsed.text),
     );
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
-    throw new ConfigError([{ file: shown, line: 1, column: 1, path: '', message: 'YAML is nested too deeply' }]);
+    throw configError([{ file: shown, line: 1, column: 1, path: '', message: 'YAML is nested too deeply' }]);
   }
   const data = substituted.value as Record<string, unknown>;
-  const issues: ConfigIssue[] = [...substituted.issues];
+  const issues: ConfigIssue[] = substituted.issues;
 
   const versionIssue = substituted.unresolved.has('version') ? undefined : checkVersion(data, shown, locator);
-  if (versionIssue) {
-    // Other errors would be judged against the wrong schema.
-    throw new ConfigError(sortIssues([...issues, versionIssue]));
-  }
+  // Other errors would be judged against the wrong schema.
+  if (versionIssue) throw configError([...issues, versionIssue]);
   if (isLegacyVersion(data.version)) {
     const legacy = loadLegacy(data.version, data, { file: shown, locator, unresolved: substituted.unresolved, issues });
-    if (!legacy.ok) throw new ConfigError(sortIssues(dedupe(legacy.issues)));
+    if (!legacy.ok) throw configError(legacy.issues);
     return { root, file: absFile, config: legacy.config, locate: legacy.locate };
   }
   const validated = validateSchema(data, shown, locator, substituted.unresolved);
-  if (!validated.ok) issues.push(...validated.issues);
-  issues.push(...checkReferences(data, shown, locator));
-  if (issues.length > 0 || !validated.ok) throw new ConfigError(sortIssues(dedupe(issues)));
+  // concat, not push(...): a list of 100 000 wrong items gives as many issues, too many for spread arguments.
+  const all = issues.concat(validated.ok ? [] : validated.issues, checkReferences(data, shown, locator));
+  if (all.length > 0 || !validated.ok) throw configError(all);
 
   return {
     root,
@@ -110,9 +111,9 @@ function checkVersion(data: Record<string, unknown>, file: string, locator: Loca
   if (typeof version !== 'string') return { ...at, message: `expected string "${CONFIG_VERSION}", found ${describe(version)}` };
   if (isLegacyVersion(version)) return undefined;
   if (/^v1beta([3-9]|\d{2,})$/.test(version) || /^v[2-9]/.test(version)) {
-    return { ...at, message: `config version "${version}" is newer than ${CONFIG_VERSION} (it comes from DevSpace v4 or later); this devspace reads ${READS}` };
+    return { ...at, message: `config version ${quoted(version, 20)} is newer than ${CONFIG_VERSION} (it comes from DevSpace v4 or later); this devspace reads ${READS}` };
   }
-  return { ...at, message: `unknown config version "${version}"; this devspace reads ${READS}` };
+  return { ...at, message: `unknown config version ${quoted(version, 20)}; this devspace reads ${READS}` };
 }
 
 function displayName(cwd: string, file: string): string {
@@ -125,12 +126,28 @@ export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+/** Issues shown at most; a file with thousands of wrong entries gets the first ones and a count. */
+const MAX_SHOWN_ISSUES = 20;
+const MAX_PATH = 120;
+const MAX_MESSAGE = 240;
+
+/**
+ * The one ConfigError for a list of issues: sorted, one per place (a huge number breaks two rules at once,
+ * the first is enough), at most MAX_SHOWN_ISSUES plus a line counting the rest, each line bounded.
+ */
+function configError(issues: ConfigIssue[]): ConfigError {
   const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${i.line}:${i.column}:${i.path}:${i.message}`;
+  const unique = sortIssues(issues).filter((i) => {
+    const key = i.path ? `${i.path}@${i.line}:${i.column}` : `${i.line}:${i.column}:${i.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  const shown = unique.slice(0, MAX_SHOWN_ISSUES).map((i) => ({ ...i, path: boundLine(i.path, MAX_PATH), message: boundLine(i.message, MAX_MESSAGE) }));
+  const rest = unique.length - shown.length;
+  if (rest > 0) {
+    const next = unique[MAX_SHOWN_ISSUES]!;
+    shown.push({ ...next, path: '', message: `and ${rest} more problem${rest === 1 ? '' : 's'} from here on; fix the ones above first` });
+  }
+  return new ConfigError(shown);
 }

@@ -1,4 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { MAX_QUOTED, quoted } from './quote.js';
 
 /** A 1-based line and column in the config file. */
 export interface Position {
@@ -11,13 +12,16 @@ export type ConfigPath = readonly (string | number | symbol)[];
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-/** Formats a path the way users write it: `dev.ports[0].forward[1].port`, `labels["app.kubernetes.io/name"]`. */
+/**
+ * Formats a path the way users write it: `dev.ports[0].forward[1].port`, `labels["app.kubernetes.io/name"]`.
+ * Keys that are long or hold line breaks or invisible characters are shown quoted, escaped and shortened.
+ */
 export function formatPath(path: ConfigPath): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (typeof seg === 'string' && PLAIN_KEY.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(String(seg))}]`;
+    else if (typeof seg === 'string' && PLAIN_KEY.test(seg) && seg.length <= MAX_QUOTED) out += out ? `.${seg}` : seg;
+    else out += `[${quoted(String(seg))}]`;
   }
   return out;
 }
@@ -96,22 +100,41 @@ export class Locator {
     return { node, pair, depth };
   }
 
+  // Both caches keep lookups constant-time: a file with 50 000 wrong entries asks for 50 000 positions.
+  private readonly aliases = new Map<Node, Node | null>();
+  private readonly indexes = new Map<Node, { pairs: Map<string, Pair>; merges: Node[] }>();
+
   private deref(node: Node | null): Node | null {
-    return isAlias(node) ? ((node.resolve(this.doc) as Node | undefined) ?? null) : node;
+    if (!isAlias(node)) return node;
+    let target = this.aliases.get(node);
+    if (target === undefined) {
+      target = (node.resolve(this.doc) as Node | undefined) ?? null;
+      this.aliases.set(node, target);
+    }
+    return target;
+  }
+
+  /** The entries of a map by key (the first one wins, as in a linear search) and its `<<` merge sources. */
+  private indexOf(map: Node & { items: Pair[] }): { pairs: Map<string, Pair>; merges: Node[] } {
+    let index = this.indexes.get(map);
+    if (!index) {
+      index = { pairs: new Map(), merges: [] };
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (isScalar(k) && (k.value === '<<' || typeof k.value === 'symbol')) index.merges.push(pair.value as Node);
+        else if (isScalar(k) && !index.pairs.has(String(k.value))) index.pairs.set(String(k.value), pair);
+      }
+      this.indexes.set(map, index);
+    }
+    return index;
   }
 
   /** Finds a key in a map, following `<<` merge keys the way the parser merged them. */
   private pairIn(map: Node, key: string, hops: number): Pair | undefined {
     if (!isMap(map) || hops > 20) return undefined;
-    const merges: Node[] = [];
-    for (const pair of map.items) {
-      const k = pair.key;
-      if (isScalar(k) && (k.value === '<<' || typeof k.value === 'symbol')) {
-        merges.push(pair.value as Node);
-        continue;
-      }
-      if (isScalar(k) ? String(k.value) === key : false) return pair;
-    }
+    const { pairs, merges } = this.indexOf(map as Node & { items: Pair[] });
+    const own = pairs.get(key);
+    if (own) return own;
     for (const source of merges) {
       const target = this.deref(source);
       const maps = isSeq(target) ? target.items.map((i) => this.deref(i as Node)) : [target];

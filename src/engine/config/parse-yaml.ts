@@ -1,5 +1,7 @@
 import { isScalar, LineCounter, parseAllDocuments, visit, type Document, type Tags } from 'yaml';
 import type { ConfigIssue } from '../errors.js';
+import { clip } from './quote.js';
+import { forbiddenCharacter, structureProblem } from './yaml-checks.js';
 
 /** Config files larger than this are refused before parsing; real ones are a few KB. */
 export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
@@ -9,6 +11,13 @@ export const MAX_ALIAS_COUNT = 100;
 
 /** Flow collections (`[[[...`) nested deeper than this are refused before parsing, which would take too long. */
 export const MAX_FLOW_DEPTH = 256;
+
+/**
+ * Lines plus comma-separated items allowed, counted before parsing. The parser needs several microseconds
+ * per value, so a 10 MB file of `[1,1,1,...` would take a minute, and zod overflows the stack reporting
+ * 120 000 wrong items of one list. Real configs have a few hundred lines.
+ */
+export const MAX_ENTRIES = 50_000;
 
 const MAX_SYNTAX_ISSUES = 10;
 
@@ -26,7 +35,7 @@ function yaml11Tags(tags: Tags): Tags {
 
 /** A parsed single-document config, or the problems that stopped it. */
 export type ParsedYaml =
-  | { ok: true; doc: Document.Parsed; lines: LineCounter; value: Record<string, unknown> }
+  | { ok: true; doc: Document.Parsed; lines: LineCounter; value: Record<string, unknown>; text: string }
   | { ok: false; issues: ConfigIssue[] };
 
 /** Formats a byte size for messages: `50.0 MB`. */
@@ -42,36 +51,51 @@ export function tooLargeIssue(file: string, bytes: number): ConfigIssue {
 }
 
 /**
+ * Line starts counted from the text itself. The parser's own LineCounter misses line breaks inside tokens it
+ * rejects (`},\ncluster:` after a stray bracket), which shifts every later position by a line.
+ */
+function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/**
  * Parses devspace.yaml text the way DevSpace v3.5 (yaml.v2) read it: YAML 1.1 scalars, so `yes`, `off`, `y`
  * and `n` are booleans, `0755` is octal and `<<` merges work. Refuses what would hang or crash: huge files,
- * deep nesting and alias bombs.
+ * deep nesting and alias bombs; and what yaml.v2 refused: control characters, keys that are lists or maps,
+ * dangling or self-containing aliases and merges of non-maps. The text it returns has old Mac line ends
+ * (a lone CR) turned into LF, character for character, so that lines are counted as editors count them.
  */
-export function parseYaml(text: string, file: string): ParsedYaml {
-  const bytes = Buffer.byteLength(text, 'utf8');
+export function parseYaml(input: string, file: string): ParsedYaml {
+  const bytes = Buffer.byteLength(input, 'utf8');
   if (bytes > MAX_CONFIG_BYTES) return { ok: false, issues: [tooLargeIssue(file, bytes)] };
-
-  const lines = new LineCounter();
+  const text = input.includes('\r') ? input.replace(/\r(?!\n)/g, '\n') : input;
+  const lines = lineCounterOf(text);
   const at = (offset: number, message: string, path = ''): ConfigIssue => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col, path, message };
   };
 
+  const forbidden = forbiddenCharacter(text);
+  if (forbidden) return { ok: false, issues: [at(forbidden.offset, forbidden.message)] };
   const deep = flowDepthOffset(text);
-  if (deep >= 0) {
-    // LineCounter only learns line starts while parsing, so count them here.
-    const before = text.slice(0, deep);
-    const line = before.split('\n').length;
-    const column = deep - before.lastIndexOf('\n');
-    const message = `YAML is nested more than ${MAX_FLOW_DEPTH} levels deep`;
-    return { ok: false, issues: [{ file, line, column, path: '', message }] };
+  if (deep >= 0) return { ok: false, issues: [at(deep, `YAML is nested more than ${MAX_FLOW_DEPTH} levels deep`)] };
+  const crowded = entryLimitOffset(text);
+  if (crowded >= 0) {
+    const message = `YAML has more than ${MAX_ENTRIES} lines and list items; devspace.yaml is limited to that many`;
+    return { ok: false, issues: [at(crowded, message)] };
   }
 
   const docs = parseAllDocuments(text, {
     version: '1.1',
     customTags: yaml11Tags,
-    lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Checked in structureProblem, in linear time.
+    uniqueKeys: false,
+    // Warnings would go to stderr through process.emitWarning; every problem is reported as an issue instead.
+    logLevel: 'error',
   });
   const list = Array.isArray(docs) ? docs : [];
   const errors = list.flatMap((d) => d.errors);
@@ -96,26 +120,34 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const doc = withContent[0]!;
   const contents = doc.contents!;
 
+  let problem;
+  try {
+    problem = structureProblem(doc);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return { ok: false, issues: [at(0, 'YAML is nested too deeply')] };
+  }
+  if (problem) return { ok: false, issues: [at(problem.offset, problem.message)] };
+
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    if (err instanceof ReferenceError || err instanceof RangeError) {
-      const alias = firstAliasOffset(doc);
-      const message =
-        err instanceof RangeError
-          ? 'YAML is nested too deeply'
-          : `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions); this looks like an alias bomb`;
-      return { ok: false, issues: [at(alias ?? 0, message)] };
+    // The checks above leave only resource limits; anything else still gets a line, never a stack.
+    const alias = firstAliasOffset(doc) ?? 0;
+    if (err instanceof RangeError) return { ok: false, issues: [at(alias, 'YAML is nested too deeply')] };
+    if (err instanceof ReferenceError && /alias count/i.test(err.message)) {
+      const message = `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions); this looks like an alias bomb`;
+      return { ok: false, issues: [at(alias, message)] };
     }
-    throw err;
+    return { ok: false, issues: [at(0, `YAML cannot be read: ${clip(err instanceof Error ? err.message : String(err), 120)}`)] };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const found = Array.isArray(value) ? 'list' : describeScalar(value);
     const message = `expected a map of settings (like \`version: v1beta2\`) at the top level, found ${found}`;
     return { ok: false, issues: [at(contents.range[0], message)] };
   }
-  return { ok: true, doc, lines, value: value as Record<string, unknown> };
+  return { ok: true, doc, lines, value: value as Record<string, unknown>, text };
 }
 
 function describeScalar(value: unknown): string {
@@ -127,6 +159,16 @@ function syntaxMessage(code: string, message: string): string {
   const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').slice(0, 200);
   if (code === 'DUPLICATE_KEY') return `YAML syntax error: ${first} (a key appears twice in the same map)`;
   return `YAML syntax error: ${first}`;
+}
+
+/** Offset of the line break or comma that goes past MAX_ENTRIES, or -1. */
+function entryLimitOffset(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 10 || c === 44) && ++count > MAX_ENTRIES) return i;
+  }
+  return -1;
 }
 
 /** Offset where flow nesting first exceeds MAX_FLOW_DEPTH, or -1; deliberately ignores quoting (false alarms need 256 unbalanced brackets). */

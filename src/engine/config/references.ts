@@ -1,5 +1,6 @@
 import type { ConfigIssue } from '../errors.js';
 import { formatPath, type Locator } from './locate.js';
+import { clip } from './quote.js';
 import { closest } from './suggest.js';
 
 /** Where a config version keeps the things that refer to each other, and what it calls them. */
@@ -51,8 +52,8 @@ export function checkReferences(data: unknown, file: string, locator: Locator, l
   const mustExist = (path: (string | number)[], value: unknown, defined: string[], what: string, where: string) => {
     if (typeof value !== 'string' || defined.includes(value)) return;
     const guess = closest(value, defined);
-    const hint = guess ? `; did you mean \`${guess}\`?` : defined.length ? ` (defined: ${defined.join(', ')})` : ` (\`${where}\` is empty)`;
-    report(path, `${what} \`${value}\` is not defined in \`${where}\`${hint}`);
+    const hint = guess ? `; did you mean \`${clip(guess)}\`?` : defined.length ? ` (defined: ${clip(defined.join(', '), 100)})` : ` (\`${where}\` is empty)`;
+    report(path, `${what} \`${clip(value)}\` is not defined in \`${where}\`${hint}`);
   };
 
   asList(dev.overrideImages).forEach((o, i) =>

@@ -15,11 +15,31 @@ export const knownKeysOf = new WeakMap<object, readonly string[]>();
 /** Defs of the string fields that also accept numbers and booleans, so the JSON Schema can say so. */
 export const stringishDefs = new WeakSet<object>();
 
-function dropNullKeys(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) setOwn(out, k, v);
-  return out;
+/** Drops the known keys whose value is empty; an unknown key stays, so that even `typo:` is reported. */
+function dropNullKeys(known: ReadonlySet<string>) {
+  return (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null || !known.has(k)) setOwn(out, k, v);
+    return out;
+  };
+}
+
+/**
+ * Refuses a `__proto__` key in a map of free keys: zod builds the parsed map with plain assignment, which
+ * would swallow the entry silently (a `__proto__:` image or label would just vanish).
+ */
+function refuseProtoKey(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, '__proto__')) {
+    ctx.addIssue({ code: 'custom', message: 'the key `__proto__` is not allowed here', path: ['__proto__'], input: value, params: { at: 'key' } });
+  }
+  return value;
+}
+
+/** A map from any key (except `__proto__`) to values of one schema. */
+export function record<V extends z.ZodType>(value: V, description?: string) {
+  const map = z.record(z.string(), value);
+  return z.preprocess(refuseProtoKey, description ? map.describe(description) : map);
 }
 
 function scalarToString(value: unknown): unknown {
@@ -37,7 +57,7 @@ export function obj<S extends z.ZodRawShape>(shape: S) {
       return undefined;
     },
   });
-  return z.preprocess(dropNullKeys, strict);
+  return z.preprocess(dropNullKeys(new Set(keys)), strict);
 }
 
 /** A string field; numbers and booleans are taken as their text, as DevSpace v3.5 did. */
@@ -90,12 +110,10 @@ export function strList(description?: string) {
 
 /** A map of string to string, like labels or build args. */
 export function strMap(description?: string) {
-  const s = z.record(z.string(), str());
-  return description ? s.describe(description) : s;
+  return record(str(), description);
 }
 
 /** A map passed through untouched (Helm values, Kubernetes fragments). */
 export function freeMap(description?: string) {
-  const s = z.record(z.string(), z.unknown());
-  return description ? s.describe(description) : s;
+  return record(z.unknown(), description);
 }

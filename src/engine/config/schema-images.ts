@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { bool, name, obj, str, strList, strMap } from './schema-common.js';
+import { bool, name, obj, record, str, strList, strMap } from './schema-common.js';
 
 /** `images.<name>.build.<engine>.options`: flags every builder understands. */
 export const BuildOptionsSchema = obj({
@@ -56,6 +55,4 @@ export const ImageConfigSchema = obj({
 }).describe('An image to build and push.');
 
 /** `images`: image config name → image config. */
-export const ImagesSchema = z
-  .record(z.string(), ImageConfigSchema)
-  .describe('Images to build, by name (the name is what `dev.overrideImages[].name` refers to).');
+export const ImagesSchema = record(ImageConfigSchema, 'Images to build, by name (the name is what `dev.overrideImages[].name` refers to).');

@@ -3,6 +3,7 @@ import type { ConfigIssue } from '../errors.js';
 import { formatPath, type ConfigPath, type Locator } from './locate.js';
 import { DevspaceConfigSchema } from './schema.js';
 import { knownKeysOf } from './schema-common.js';
+import { clip, quoted } from './quote.js';
 import { closest } from './suggest.js';
 import type { DevspaceConfig } from './types.js';
 
@@ -50,7 +51,14 @@ export function validateWith<T>(
   skip: Set<string>,
   options: ExplainOptions = {},
 ): { ok: true; value: T } | { ok: false; issues: ConfigIssue[] } {
-  const result = schema.safeParse(data, { reportInput: true });
+  let result;
+  try {
+    result = schema.safeParse(data, { reportInput: true });
+  } catch (err) {
+    // zod spreads a list's issues into function arguments; parse-yaml's size limits keep this from happening.
+    if (!(err instanceof RangeError)) throw err;
+    return { ok: false, issues: [{ file, ...locator.value([]), path: '', message: 'devspace.yaml has too many problems to check' }] };
+  }
   if (result.success) return { ok: true, value: result.data };
   const issues: ConfigIssue[] = [];
   for (const iss of result.error.issues) {
@@ -101,15 +109,17 @@ function explain(iss: z.core.$ZodIssue, file: string, locator: Locator, options:
       return [at(path, `expected ${values}, found ${describe(input)}`)];
     }
     default:
-      return [at(path, iss.message)];
+      // A custom issue about a key itself (`__proto__`) points at the key.
+      return [at(path, iss.message, (iss as { params?: { at?: string } }).params?.at === 'key')];
   }
 }
 
 function unknownKeyMessage(key: string, known: readonly string[], later: string | undefined): string {
-  if (later) return `unknown key \`${key}\`: ${later}`;
+  const shown = clip(key);
+  if (later) return `unknown key \`${shown}\`: ${later}`;
   const guess = closest(key, known);
-  if (guess) return `unknown key \`${key}\`; did you mean \`${guess}\`?`;
-  return `unknown key \`${key}\`; expected one of: ${known.join(', ')}`;
+  if (guess) return `unknown key \`${shown}\`; did you mean \`${guess}\`?`;
+  return `unknown key \`${shown}\`; expected one of: ${known.join(', ')}`;
 }
 
 function typeName(expected: string): string {
@@ -131,7 +141,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'list';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (typeof value === 'string') return `string ${quoted(value)}`;
   if (typeof value === 'object') return 'map';
   return `${typeof value} ${String(value)}`;
 }

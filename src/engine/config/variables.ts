@@ -2,6 +2,7 @@ import type { ConfigIssue } from '../errors.js';
 import { formatPath, type Position } from './locate.js';
 import { setOwn } from './own-key.js';
 import { PredefinedVarError, predefinedVar } from './predefined-vars.js';
+import { clip } from './quote.js';
 
 /** Where variable values come from, in the order they are tried. */
 export interface VariableSources {
@@ -137,10 +138,10 @@ async function lookup(name: string, sources: VariableSources): Promise<string | 
 }
 
 function notSetMessage(name: string): string {
-  const upper = name.toUpperCase();
+  const shown = clip(name, 30);
   return (
-    `variable \${${name}} is not set; pass \`--var ${name}=VALUE\` or set the environment variable ` +
-    `${name} (or DEVSPACE_VAR_${upper})`
+    `variable \${${shown}} is not set; pass \`--var ${shown}=VALUE\` or set the environment variable ` +
+    `${shown} (or DEVSPACE_VAR_${shown.toUpperCase()})`
   );
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, count, freeMap, int, name, obj, port, str, strList, strMap } from '../schema-common.js';
+import { bool, count, freeMap, int, name, obj, port, record, str, strList, strMap } from '../schema-common.js';
 
 /**
  * devspace.yaml versions v1alpha2, v1alpha3, v1alpha4 and v1beta1, as DevSpace v3.5 still read them
@@ -50,7 +50,7 @@ function images(v: LayoutVersion) {
       options: BuildOptions.optional(),
     }).optional(),
   });
-  return z.record(z.string(), image);
+  return record(image);
 }
 
 /** `deployments[].component` of v1alpha4 and v1beta1: the component chart values before v1beta2 added more. */

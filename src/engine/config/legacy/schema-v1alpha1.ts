@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, count, freeMap, name, obj, port, str, strList, strMap } from '../schema-common.js';
+import { bool, count, freeMap, name, obj, port, record, str, strList, strMap } from '../schema-common.js';
 
 /**
  * devspace.yaml (then `.devspace/config.yaml`) version v1alpha1, as DevSpace v3.5 still read it
@@ -104,8 +104,8 @@ export function v1alpha1Schema() {
       ports: z.array(PortForwardingConfig).optional(),
       sync: z.array(SyncConfig).optional(),
     }).optional(),
-    images: z.record(z.string(), ImageConfig).optional(),
-    registries: z.record(z.string(), RegistryConfig).optional(),
+    images: record(ImageConfig).optional(),
+    registries: record(RegistryConfig).optional(),
     cluster: obj({
       cloudProvider: str().optional(),
       kubeContext: str().optional(),

@@ -1,3 +1,4 @@
+import { clip } from '../quote.js';
 import type { DataPath, Draft } from './draft.js';
 
 /** A problem found while upgrading, at a path of the step's input. */
@@ -55,10 +56,10 @@ export function fromV1alpha1(d: Draft): StepIssue[] {
       const registry = registries && Object.hasOwn(registries, image.registry) ? asMap(registries[image.registry]) : undefined;
       const defined = Object.keys(registries ?? {});
       if (!registry) {
-        const hint = defined.length ? ` (defined: ${defined.join(', ')})` : ' (`registries` is empty)';
-        issues.push({ path: [...at, 'registry'], message: `registry \`${image.registry}\` is not defined in \`registries\`${hint}` });
+        const hint = defined.length ? ` (defined: ${clip(defined.join(', '), 100)})` : ' (`registries` is empty)';
+        issues.push({ path: [...at, 'registry'], message: `registry \`${clip(image.registry)}\` is not defined in \`registries\`${hint}` });
       } else if (typeof registry.url !== 'string') {
-        issues.push({ path: ['registries', image.registry], message: `registry \`${image.registry}\` needs a \`url\` to build the image name of \`images.${key}\`` });
+        issues.push({ path: ['registries', image.registry], message: `registry \`${clip(image.registry)}\` needs a \`url\` to build the image name of \`images.${clip(key)}\`` });
       } else {
         d.put([...at, 'image'], `${registry.url}/${String(image.name)}`, [...at, 'name']);
         d.remove([...at, 'name']);
