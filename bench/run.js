@@ -17,6 +17,7 @@ const REGISTRY = [
   ['dev', './dev-bench.js', true],
   ['sync', './sync-bench.js', true],
   ['dashboard', './dashboard-bench.js', true],
+  ['interrupt', './interrupt-bench.js', true],
 ];
 
 function parseArgs(argv) {

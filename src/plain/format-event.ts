@@ -26,6 +26,14 @@ export class PlainMemory {
   }
 }
 
+/** ` (moved from <pod>)` when a forward or sync is working again on another pod than last time (a rollout, a deleted pod). */
+function movedFrom(mem: PlainMemory, key: string, pod: string | undefined): string {
+  if (pod === undefined) return '';
+  const prev = mem.last.get(`${key}:pod`);
+  mem.last.set(`${key}:pod`, pod);
+  return prev !== undefined && prev !== pod ? ` (moved from ${prev})` : '';
+}
+
 const at = (step?: number, total?: number) => (step !== undefined ? ` at step ${step}${total !== undefined ? `/${total}` : ''}` : '');
 
 /** Lines for one engine event; an empty array means nothing worth a line (a progress tick, an unchanged state). */
@@ -98,13 +106,15 @@ export function formatEvent(event: EngineEvent, mem: PlainMemory): PlainLine[] {
       const f = event.payload;
       const text = `${f.localPort} → ${f.pod ?? '?'}:${f.remotePort} ${f.state}${f.error ? `: ${f.error}` : ''}`;
       if (!mem.changed(`pf:${f.id}`, text)) return [];
-      return [{ domain: 'ports', text, level: f.state === 'failed' ? 'error' : f.state === 'ready' ? 'ok' : undefined }];
+      const moved = movedFrom(mem, `pf:${f.id}`, f.state === 'ready' ? f.pod : undefined);
+      return [{ domain: 'ports', text: text + moved, level: f.state === 'failed' ? 'error' : f.state === 'ready' ? 'ok' : undefined }];
     }
     case 'sync:state': {
       const s = event.payload;
       const text = `${s.localPath} → ${s.pod ? `${s.pod}:` : ''}${s.containerPath} ${s.state}${s.error ? `: ${s.error}` : ''}`;
       if (!mem.changed(`sync:${s.id}`, text)) return [];
-      return [{ domain: 'sync', text, level: s.state === 'error' ? 'error' : undefined }];
+      const moved = movedFrom(mem, `sync:${s.id}`, s.state === 'watching' ? s.pod : undefined);
+      return [{ domain: 'sync', text: text + moved, level: s.state === 'error' ? 'error' : undefined }];
     }
     case 'sync:batch': {
       const b = event.payload;

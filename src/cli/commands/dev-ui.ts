@@ -21,14 +21,15 @@ export async function startPlain(events: DevEngineEmitter, io: CliIO): Promise<P
   const { attachPlainReporter } = await import('../../plain/line-reporter.js');
   const color = io.stdout.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   const held = new HeldOutput(io.stdout);
-  const unsubscribe = events.subscribe((e) => {
-    if (e.type === 'terminal:state') held.hold(e.payload.state === 'open');
-  });
+  // A typed listener, not `subscribe`: the first subscriber takes the emitter's backlog, and
+  // that must be the reporter, or lines sent before now (a stale lock taken over) are lost.
+  const onTerminal = (t: { state: string }): void => held.hold(t.state === 'open');
+  events.on('terminal:state', onTerminal);
   const detach = attachPlainReporter(events, held, { color });
   return {
     close: async () => {
       detach();
-      unsubscribe();
+      events.off('terminal:state', onTerminal);
       held.hold(false);
     },
     failure: undefined,

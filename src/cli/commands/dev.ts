@@ -49,8 +49,10 @@ export const runDev: CommandRun = async (opts, _args, io) => {
   try {
     const root = await requireProjectRoot(io.cwd);
     // Events before the UI attaches wait in the emitter's backlog; in TUI mode warnings also
-    // go to stderr now, so they are not lost if we fail before the dashboard opens.
+    // go to stderr now, so they are not lost if we fail before the dashboard opens. Plain
+    // lines start at once: a stale lock taken over must be said even if the cluster is down.
     if (useTui) stopEarlyWarnings = printWarningsUntilUi(events, io.stderr);
+    else presenter = await startPlain(events, io);
 
     lock = await acquireProjectLock(root, { command: ['devspace', ...io.argv].join(' '), events });
     process.on('exit', releaseOnExit);
@@ -59,6 +61,9 @@ export const runDev: CommandRun = async (opts, _args, io) => {
     const loaded = await loadProjectConfig(io, flags.var, controller.signal);
     const kube = await resolveProjectKube(loaded, flags, io, controller.signal);
     events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
+    // A cluster that is not there fails now, not after a build and a push.
+    const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
+    await assertClusterReachable(kube, controller.signal);
 
     const engine = createEngine({
       root,
@@ -86,8 +91,6 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       const header = { project: path.basename(root), context: kube.context, namespace: kube.namespace };
       presenter = await startDashboard(events, header, dashboardActions(engine, loaded.config, kube, () => controller.abort('quit')));
       stopEarlyWarnings?.();
-    } else {
-      presenter = await startPlain(events, io);
     }
     await engine.start(controller.signal);
     // Stages run in the background; hold the process open until quit or a signal.

@@ -5,6 +5,7 @@ import { findCachedBuild, recordBuild, type BuildCache } from './cache.js';
 import { customBuild } from './custom-build.js';
 import { dockerBuild } from './docker-build.js';
 import { engineUnreachable } from './docker-client.js';
+import { parseImageRef } from './image-ref.js';
 import type { CredentialStore } from './credential-store.js';
 import type { PreparedImage } from './prepare.js';
 import type { BuiltImage } from './types.js';
@@ -42,8 +43,31 @@ export async function skipReason(
     const reason = cached ? 'nothing changed since the last build' : 'an image for this content already exists';
     return { reason, imageId: localId, local: true };
   }
-  const registry = await ctx.credentials.inRegistry(ctx.docker, img.ref, ctx.signal);
+  const registry = await inRegistryWithin(img.ref, ctx);
   return registry ? { reason: `nothing changed; the image is in registry ${registry}`, local: false } : undefined;
+}
+
+/** How long asking the registry for a ready-made image may take; building is the fallback, so it need not wait. */
+export const REGISTRY_CHECK_MS = 5000;
+
+/**
+ * Ask the registry for the image, but only briefly: a registry that accepts
+ * connections and never answers would otherwise hold the build phase, with
+ * nothing on screen, for as long as the Engine keeps retrying.
+ */
+async function inRegistryWithin(ref: string, ctx: BuildContext): Promise<string | undefined> {
+  const timeout = AbortSignal.timeout(REGISTRY_CHECK_MS);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  try {
+    return await ctx.credentials.inRegistry(ctx.docker, ref, signal);
+  } catch (err) {
+    if (ctx.signal?.aborted || !timeout.aborted) throw err;
+    ctx.events.send('engine:warning', {
+      scope: 'build',
+      message: `registry ${parseImageRef(ref).registry} did not answer within ${REGISTRY_CHECK_MS / 1000} s; building ${ref} instead of reusing it`,
+    });
+    return undefined;
+  }
 }
 
 /** The local image id under `ref`, or undefined when the Engine has none. */

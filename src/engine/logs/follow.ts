@@ -73,6 +73,8 @@ export async function followLog(kc: KubeConfig, ref: ContainerRef, opts: FollowO
   const path = `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.pod)}/log`;
   let first = true;
   let quickEnds = 0;
+  // The container instance the last stream read, so a restart can be said when the next one opens.
+  let streamed: string | undefined;
   const waiting = (reason: string): void => opts.onState?.('waiting', reason);
   try {
     for (;;) {
@@ -98,9 +100,21 @@ export async function followLog(kc: KubeConfig, ref: ContainerRef, opts: FollowO
       }
       first = false;
       dedupe.reopen();
-      opts.onState?.('streaming');
+      const restarted = streamed !== undefined && opened !== undefined && opened !== streamed;
+      opts.onState?.('streaming', restarted ? 'container restarted' : undefined);
+      streamed = opened ?? streamed;
+      // The pod's status can lag the kubelet, so the stream may already read a restarted
+      // container the watch has not reported yet: say so once the watch catches up.
+      const onPod = (): void => {
+        const now = containerStatus(watch?.pod(ref.pod), ref.container);
+        const running = now?.state?.running ? now.containerID : undefined;
+        if (!running || streamed === undefined || running === streamed) return;
+        streamed = running;
+        opts.onState?.('streaming', 'container restarted');
+      };
+      watch?.on('pod', onPod);
       const started = Date.now();
-      await pump(res, dedupe, opts.onLines);
+      await pump(res, dedupe, opts.onLines).finally(() => watch?.off('pod', onPod));
       if (!opts.follow || !watch) return;
       // A stream that ends at once while the container runs is a flapping connection: slow down.
       quickEnds = Date.now() - started < 2000 ? quickEnds + 1 : 0;
