@@ -53,6 +53,11 @@ export function namespaceOption(cmd: Command): Command {
   return cmd.option('-n, --namespace <name>', 'namespace to use (default: cluster.namespace, then the context namespace)', parseNamespace);
 }
 
+/** `--var`, for commands that load devspace.yaml. */
+export function varOption(cmd: Command): Command {
+  return cmd.option('--var <KEY=VALUE>', 'set a ${VAR} of devspace.yaml (repeatable)', collectVar);
+}
+
 /** `--kube-context`, for commands that pick a cluster. */
 export function kubeContextOption(cmd: Command): Command {
   return cmd.option('--kube-context <name>', 'kube context to use (default: cluster.kubeContext, then current-context)', parseNonEmpty);

@@ -6,6 +6,7 @@ import {
   collectVar,
   kubeContextOption,
   namespaceOption,
+  varOption,
   parseCount,
   parseNames,
   targetOptions,
@@ -71,9 +72,8 @@ export function createProgram(version: string, io: CliIO): Program {
     .command('dev')
     .description('build, deploy and start port forwarding, file sync and a terminal; Ctrl-C stops everything');
   buildOptions(dev).option('-d, --force-deploy', 'deploy even if nothing changed');
-  kubeContextOption(namespaceOption(dev))
+  varOption(kubeContextOption(namespaceOption(dev)))
     .option('--no-tui', 'print plain log lines instead of the dashboard (the default when not on a terminal)')
-    .option('--var <KEY=VALUE>', 'set a ${VAR} of devspace.yaml (repeatable)', collectVar)
     .addHelpText('after', examples('devspace dev', 'devspace dev -b --no-tui', 'devspace dev -n my-ns --var IMAGE_TAG=dev'));
   act(dev, async () => (await import('./commands/dev.js')).runDev);
 
@@ -102,18 +102,18 @@ export function createProgram(version: string, io: CliIO): Program {
     async () => (await import('./commands/analyze.js')).runAnalyze,
   );
 
-  const build = buildOptions(program.command('build'))
+  const build = varOption(buildOptions(program.command('build')))
     .description('build (and push) every image of devspace.yaml')
     .addHelpText('after', examples('devspace build', 'devspace build -b --skip-push'));
   act(build, async () => (await import('./commands/build.js')).runBuild);
 
-  const deploy = kubeContextOption(namespaceOption(buildOptions(program.command('deploy'))))
+  const deploy = varOption(kubeContextOption(namespaceOption(buildOptions(program.command('deploy')))))
     .description('build images and deploy every deployment, without the dev services')
     .option('-d, --force-deploy', 'deploy even if nothing changed')
     .addHelpText('after', examples('devspace deploy', 'devspace deploy -n staging --kube-context prod-cluster'));
   act(deploy, async () => (await import('./commands/deploy.js')).runDeploy);
 
-  const purge = namespaceOption(program.command('purge'))
+  const purge = varOption(namespaceOption(program.command('purge')))
     .description('delete the deployments of devspace.yaml from the cluster, in reverse order')
     .option('-d, --deployments <a,b>', 'only these deployments', parseNames)
     .addHelpText('after', examples('devspace purge', 'devspace purge -d api,worker'));

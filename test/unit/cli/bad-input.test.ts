@@ -109,9 +109,27 @@ describe('bad flags and arguments (built CLI)', () => {
 
   it('a malformed --var', async () => {
     const values = ['NOEQ', '=x', '1A=b', 'A B=c', '', '=', '-x=1'];
-    const argvs = values.map((v) => ['dev', '--var', v]);
+    const argvs = values.flatMap((v, i) => [['dev', '--var', v], [['build', 'deploy', 'purge'][i % 3]!, '--var', v]]);
     const results = await runAll(argvs);
     argvs.forEach((argv, i) => expectUsageError(results[i]!, argv, /--var <KEY=VALUE>' argument .* is invalid\. expected KEY=VALUE/));
+  }, 120_000);
+
+  it('--var reaches the config in every command that loads it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'devspace-var-'));
+    try {
+      await writeFile(path.join(dir, 'devspace.yaml'), VALID.replace('127.0.0.1:5000/bad-input', '127.0.0.1:5000/${APP_NAME}'));
+      for (const cmd of ['build', 'deploy', 'purge']) {
+        const without = await devspace([cmd], { cwd: dir, env: { HOME: home, KUBECONFIG: '' }, timeoutMs: 60_000 });
+        expect(without.code, `${cmd}: ${without.stderr}`).toBe(2);
+        expect(without.stderr).toMatch(/APP_NAME/);
+        const withVar = await devspace([cmd, '--var', 'APP_NAME=web', '--var', 'OTHER=1'], { cwd: dir, env: { HOME: home, KUBECONFIG: '/nonexistent/kubeconfig', DOCKER_HOST: 'unix:///nonexistent.sock' }, timeoutMs: 60_000 });
+        // Past the config: it fails later, on the missing Docker Engine or kubeconfig, not on the variable.
+        expect(withVar.stderr, cmd).not.toMatch(/APP_NAME/);
+        expect(withVar.code, `${cmd}: ${withVar.stderr}`).toBe(1);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('names that cannot be right: a namespace that is not a DNS label, empty pod, container, context or selector', async () => {
