@@ -138,7 +138,10 @@ export function formatEvent(event: EngineEvent, mem: PlainMemory): PlainLine[] {
     }
     case 'logs:state': {
       const { source, state, reason } = event.payload;
-      return [{ domain: 'logs', subject: `${source.pod}/${source.container}`, text: `[${state}${reason ? `: ${reason}` : ''}]` }];
+      const subject = `${source.pod}/${source.container}`;
+      const text = `[${state}${reason ? `: ${reason}` : ''}]`;
+      // A stream retrying against an API server that is away reports the same wait every second: once is enough.
+      return mem.changed(`logs:${subject}`, text) ? [{ domain: 'logs', subject, text }] : [];
     }
     case 'analyze:report': {
       const { namespace, findings } = event.payload;

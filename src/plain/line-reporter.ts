@@ -1,5 +1,5 @@
 import type { DevEngineEmitter } from '../engine/events.js';
-import { formatClock, stripAnsi } from '../ui/text.js';
+import { formatClock, terminalSafe } from '../ui/text.js';
 import { formatEvent, type PlainLine, PlainMemory } from './format-event.js';
 
 export interface PlainReporterOptions {
@@ -25,8 +25,9 @@ export function renderPlainLine(line: PlainLine, opts: { color: boolean; timesta
   const domain = paint(DOMAIN_COLOR[line.domain], line.domain.padEnd(DOMAIN_WIDTH));
   // Subjects wider than the column get two spaces, so the text still stands apart.
   const gap = line.subject !== undefined && line.subject.length >= SUBJECT_WIDTH ? '  ' : ' ';
-  const subject = line.subject !== undefined ? `${paint(SGR.bold, line.subject.padEnd(SUBJECT_WIDTH))}${gap}` : '';
-  const body = opts.color ? line.text : stripAnsi(line.text);
+  const subject = line.subject !== undefined ? `${paint(SGR.bold, terminalSafe(line.subject, false).padEnd(SUBJECT_WIDTH))}${gap}` : '';
+  // Text carries container output and file names: colours may pass, nothing else that a terminal acts on.
+  const body = terminalSafe(line.text.replace(/[\r\n]+/g, ' '), opts.color);
   const text = line.level ? paint(LEVEL_COLOR[line.level], body) : body;
   return `${time}${domain} ${subject}${text}`.replace(/[\r\n]+/g, ' ');
 }

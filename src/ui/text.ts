@@ -2,12 +2,26 @@
 
 // CSI, OSC and two-byte escapes: container output often carries colours we must not replay.
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// C0 controls but tab and newline, DEL, and the C1 controls (U+009B is a one-character CSI to some terminals).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+const SGR = /^\x1b\[[0-9;:]*m$/;
 
 /** Remove ANSI escape sequences so a line can be measured, filtered and re-coloured. */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
+}
+
+/**
+ * Text from containers and file names made safe to print: no cursor moves,
+ * title changes or other control sequences, and no control characters;
+ * colour sequences stay when `keepColors` is set.
+ */
+export function terminalSafe(text: string, keepColors: boolean): string {
+  return text
+    .split(new RegExp(`(${ANSI.source})`, 'g'))
+    .map((part, i) => (i % 2 === 1 ? (keepColors && SGR.test(part) ? part : '') : part.replace(CONTROL, '')))
+    .join('');
 }
 
 /** Make one log line safe for a single terminal row: no escapes, no control bytes, tabs expanded, capped length. */

@@ -85,4 +85,29 @@ describe('attachPlainReporter', () => {
       'check  pod/api-1  hint: look at the last log lines',
     ]);
   });
+
+  it('lets nothing from a container act on the terminal: no title, cursor or C1 sequences; colours only when on', () => {
+    const hostile = 'a\x1b]0;pwned\x07b\x1b[2J\x1b[Hc\u009b31md\x07e\x1b[31mred\x1b[0m';
+    for (const color of [false, true]) {
+      const { events, lines } = capture({ color });
+      events.send('logs:lines', { source: API_REF, lines: [{ ts: 1, text: hostile, stream: 'stdout' }] });
+      events.send('sync:refused', { id: 's0', path: 'x\x1b]0;owned\x07y\nz', reason: 'a name with a newline' });
+      const text = lines().join('\n');
+      expect(text).not.toMatch(/\x1b\]|\x1b\[2J|\x1b\[H|\u009b|\x07/);
+      expect(text).toContain(color ? 'abc31mde\x1b[31mred\x1b[0m' : 'abc31mdered');
+      expect(lines()).toHaveLength(2);
+    }
+  });
+
+  it('prints a repeated log-stream state once, and the next change again', () => {
+    const { events, lines } = capture();
+    events.send('logs:state', { source: API_REF, state: 'streaming' });
+    for (let i = 0; i < 9; i++) events.send('logs:state', { source: API_REF, state: 'waiting', reason: 'connect ECONNREFUSED 127.0.0.1:6443' });
+    events.send('logs:state', { source: API_REF, state: 'streaming' });
+    expect(lines()).toEqual([
+      'logs   api-7f9c-xk2/app  [streaming]',
+      'logs   api-7f9c-xk2/app  [waiting: connect ECONNREFUSED 127.0.0.1:6443]',
+      'logs   api-7f9c-xk2/app  [streaming]',
+    ]);
+  });
 });
