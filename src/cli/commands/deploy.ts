@@ -25,6 +25,11 @@ export const runDeploy: CommandRun = async (opts, _args, io) => {
     const loaded = await loadProjectConfig(io, flags.var, signal, 'deploy');
     const kube = await resolveProjectKube(loaded, flags, io, signal);
     events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
+    if (loaded.config.deployments?.length) {
+      // A cluster that is not there fails now, not after a build and a push.
+      const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
+      await assertClusterReachable(kube, signal);
+    }
     const built = await buildAndPush(root, loaded.config, events, signal, flags);
     if (!loaded.config.deployments?.length) {
       events.send('engine:info', { scope: 'deploy', message: 'devspace.yaml defines no deployments; nothing to deploy' });

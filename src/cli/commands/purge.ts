@@ -21,6 +21,8 @@ export const runPurge: CommandRun = async (opts, _args, io) => {
     const loaded = await loadProjectConfig(io, flags.var, signal, 'deploy');
     const kube = await resolveProjectKube(loaded, flags, io, signal);
     events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
+    const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
+    await assertClusterReachable(kube, signal);
     const { purgeAll } = await import('../../engine/deploy/index.js');
     const purged = await purgeAll({
       root: loaded.root,

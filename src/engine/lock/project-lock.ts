@@ -1,5 +1,5 @@
-import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { link, mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -48,7 +48,8 @@ export function lockPath(root: string): string {
  */
 export async function acquireProjectLock(root: string, opts: AcquireOptions): Promise<ProjectLock> {
   const file = lockPath(root);
-  await mkdir(path.dirname(file), { recursive: true });
+  // A run that fails early (a config error) should leave the project as it found it.
+  const madeFolder = (await mkdir(path.dirname(file), { recursive: true })) !== undefined;
   const info: LockInfo = {
     pid: opts.pid ?? process.pid,
     hostname: opts.hostname ?? osHostname(),
@@ -56,7 +57,7 @@ export async function acquireProjectLock(root: string, opts: AcquireOptions): Pr
     command: opts.command,
   };
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (await tryCreate(file, info)) return held(file, info);
+    if (await tryCreate(file, info)) return held(file, info, madeFolder);
     const holder = await readHolder(file);
     if (holder === 'gone') continue;
     const why = staleReason(holder, info.hostname);
@@ -178,7 +179,7 @@ function when(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
-function held(file: string, info: LockInfo): ProjectLock {
+function held(file: string, info: LockInfo, madeFolder: boolean): ProjectLock {
   let released = false;
   const ours = (text: string): boolean => {
     const now = parseLock(text);
@@ -195,6 +196,8 @@ function held(file: string, info: LockInfo): ProjectLock {
       } catch {
         // Already gone, or the folder was removed: nothing left to release.
       }
+      // Only if still empty: once a run has written its cache, the folder stays.
+      if (madeFolder) await rmdir(path.dirname(file)).catch(() => undefined);
     },
     releaseSync() {
       if (released) return;
@@ -203,6 +206,13 @@ function held(file: string, info: LockInfo): ProjectLock {
         if (ours(readFileSync(file, 'utf8'))) unlinkSync(file);
       } catch {
         // As above.
+      }
+      if (madeFolder) {
+        try {
+          rmdirSync(path.dirname(file));
+        } catch {
+          // Not empty, or gone.
+        }
       }
     },
   };

@@ -55,6 +55,8 @@ describe('devspace dev', () => {
     expect(r.stderr).toMatch(/^error: devspace\.yaml:6:\d+: dev\.ports\[0\]\.forward\[0\]\.port: /m);
     expect(hasStack(r.stderr)).toBe(false);
     expect(existsSync(path.join(dir, '.devspace', 'dev.lock'))).toBe(false);
+    // The run made the folder only for its lock: nothing of it is left.
+    expect(existsSync(path.join(dir, '.devspace'))).toBe(false);
   });
 
   it('refuses to run next to a live `devspace dev`, naming its pid', async () => {
@@ -93,5 +95,23 @@ describe('devspace dev', () => {
     expect(hasStack(r.stderr)).toBe(false);
     expect(r.code).toBe(1);
     expect(existsSync(path.join(dir, '.devspace', 'dev.lock'))).toBe(false);
+  });
+});
+
+describe('devspace deploy and purge with a cluster that is not there', () => {
+  const WITH_IMAGE = ['version: v1beta2', 'images:', '  app:', '    image: 127.0.0.1:5000/never-built', VALID.split('\n').slice(1).join('\n')].join('\n');
+
+  it('fail in one line naming the API server, before building anything', async () => {
+    const dir = await project('no-cluster', WITH_IMAGE);
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    for (const cmd of ['deploy', 'purge']) {
+      // A dead Docker socket too: had deploy built first, the error would name Docker instead.
+      const r = await devspace([cmd], { cwd: dir, env: { KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+      expect(r.code, `${cmd}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/^error: cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:1 \(kube context "test"\): connection refused$/m);
+      expect(r.stderr).not.toMatch(/Docker/);
+      expect(hasStack(r.stderr)).toBe(false);
+    }
+    expect(existsSync(path.join(dir, '.devspace', 'cache.json'))).toBe(false);
   });
 });

@@ -41,6 +41,27 @@ describe('project lock', () => {
     expect(existsSync(lockPath(root))).toBe(false);
   });
 
+  it('removes the .devspace folder it made when nothing else was put there, and never one it found', async () => {
+    const early = await acquireProjectLock(root, { command: 'devspace dev' });
+    await early.release();
+    expect(existsSync(path.join(root, '.devspace'))).toBe(false);
+
+    const sync = await acquireProjectLock(root, { command: 'devspace dev' });
+    sync.releaseSync();
+    expect(existsSync(path.join(root, '.devspace'))).toBe(false);
+
+    const used = await acquireProjectLock(root, { command: 'devspace dev' });
+    await writeFile(path.join(root, '.devspace', 'cache.json'), '{}');
+    await used.release();
+    expect(existsSync(path.join(root, '.devspace', 'cache.json'))).toBe(true);
+
+    await rm(path.join(root, '.devspace'), { recursive: true });
+    await mkdir(path.join(root, '.devspace'));
+    const found = await acquireProjectLock(root, { command: 'devspace dev' });
+    await found.release();
+    expect(existsSync(path.join(root, '.devspace'))).toBe(true);
+  });
+
   it('refuses a second run and names the holder', async () => {
     const first = await acquireProjectLock(root, { command: 'devspace dev' });
     const err = await acquireProjectLock(root, { command: 'devspace dev' }).catch((e: unknown) => e);
