@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../engine/build/redact.js';
 import { isAbortError } from '../engine/errors.js';
 
 /** The fields of UserError the CLI relies on, checked structurally so any copy of the class works. */
@@ -26,20 +27,24 @@ function paint(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, code: string,
 /**
  * Print an error the way a person needs it and return the exit code: a
  * UserError as `error:` lines (plus `hint:`), anything else as one
- * `internal error:` line, with the stack only in debug mode.
+ * `internal error:` line, with the stack only in debug mode. Everything
+ * printed passes the secrets net (credentials this process read, and
+ * credential-shaped text such as `Authorization:` headers): a library's
+ * message or stack may carry what the source code never put there.
  */
 export function reportError(err: unknown, stderr: NodeJS.WriteStream, env: NodeJS.ProcessEnv, debug: boolean): number {
   const label = (kind: string): string => paint(stderr, env, kind === 'hint' ? '2' : '31', `${kind}:`);
+  const write = (text: string): boolean => stderr.write(scrubSecrets(text));
   if (isUserError(err)) {
     // ConfigError carries one `file:line:col: path: message` per line; each gets its own prefix.
-    for (const line of err.message.split('\n').filter((l) => l.trim() !== '')) stderr.write(`${label('error')} ${line}\n`);
-    if (err.hint) stderr.write(`${label('hint')} ${err.hint}\n`);
+    for (const line of err.message.split('\n').filter((l) => l.trim() !== '')) write(`${label('error')} ${line}\n`);
+    if (err.hint) write(`${label('hint')} ${err.hint}\n`);
     return err.exitCode;
   }
   if (isAbortError(err)) return 130;
   const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
   const first = message.split('\n')[0] ?? 'unknown error';
-  stderr.write(`${label('internal error')} ${first}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
-  if (debug && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+  write(`${label('internal error')} ${first}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+  if (debug && err instanceof Error && err.stack) write(`${err.stack}\n`);
   return 1;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { scrubPayload } from './build/redact.js';
 
 /**
  * The one contract between the engine and anything that shows its progress
@@ -147,8 +148,14 @@ export class DevEngineEmitter extends EventEmitter<EngineEvents> {
   private readonly subscribers = new Set<(event: EngineEvent) => void>();
   private attached = false;
 
-  /** Emit one event to typed listeners and to union subscribers (or the backlog). */
-  send<K extends EngineEventName>(type: K, payload: EngineEvents[K][0]): void {
+  /**
+   * Emit one event to typed listeners and to union subscribers (or the
+   * backlog). Credentials this process read never leave in a payload: the
+   * secrets net replaces them, whoever put them there (an echoing registry,
+   * a library's error text).
+   */
+  send<K extends EngineEventName>(type: K, sent: EngineEvents[K][0]): void {
+    const payload = scrubPayload(sent);
     (this.emit as (name: K, p: EngineEvents[K][0]) => boolean)(type, payload);
     const event = { type, payload } as EngineEvent;
     if (!this.attached) {

@@ -52,9 +52,19 @@ export class CredentialStore {
     const { registry } = parseImageRef(ref);
     try {
       const authconfig = await this.authConfigFor(ref);
-      await docker
-        .getImage(ref)
-        .distribution({ ...(authconfig ? { authconfig } : {}), ...(signal ? { abortSignal: signal } : {}) });
+      // dockerode's `distribution()` drops the abort signal; the modem itself honours it.
+      await new Promise<void>((resolve, reject) => {
+        (docker.modem as { dial(opts: object, cb: (err: unknown) => void): void }).dial(
+          {
+            path: `/distribution/${ref}/json`,
+            method: 'GET',
+            statusCodes: { 200: true, 401: 'no such image', 500: 'server error' },
+            ...(authconfig ? { authconfig } : {}),
+            ...(signal ? { abortSignal: signal } : {}),
+          },
+          (err) => (err ? reject(err) : resolve()),
+        );
+      });
       return registry;
     } catch (err) {
       if (signal?.aborted) throw err;

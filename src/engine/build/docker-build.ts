@@ -5,6 +5,7 @@ import type { DevEngineEmitter } from '../events.js';
 import type { ContextPlan } from './context.js';
 import { engineMessage, engineUnreachable, followStream, type DockerStreamEvent } from './docker-client.js';
 import { packContext } from './pack-context.js';
+import { scrubSecrets } from './redact.js';
 import { formatBytes, LineBatcher, LineSplitter, parseStep, ProgressThrottle } from './progress.js';
 import type { DockerBuildOptions } from './types.js';
 
@@ -102,7 +103,8 @@ export async function dockerBuild(req: DockerBuildRequest): Promise<{ imageId?: 
   batcher.flush();
   if (failure !== undefined) {
     const where = step ? ` at step ${step.step}/${step.total} (${shortInstruction(step.instruction)})` : '';
-    const reason = failure.split('\n')[0]?.trim() ?? failure;
+    // A registry refusing a base image may echo the credentials the Engine sent it.
+    const reason = scrubSecrets(failure.split('\n')[0]?.trim() ?? failure);
     events.send('build:failed', {
       image: key,
       ...(step ? { step: step.step, instruction: step.instruction } : {}),

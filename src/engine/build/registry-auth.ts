@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY, hostOf } from './image-ref.js';
+import { rememberSecrets } from './redact.js';
 
 /** Credentials for one registry, in the fields the Engine's `X-Registry-Auth` understands. */
 export interface RegistryCredentials {
@@ -49,7 +51,9 @@ export async function readDockerConfig(path = dockerConfigPath()): Promise<Docke
     return JSON.parse(await readFile(path, 'utf8')) as DockerConfigFile;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read Docker config ${path}: ${(err as Error).message}`);
+    // JSON.parse quotes the start of the text it rejects, which may be a pasted token.
+    const why = err instanceof SyntaxError ? `it is not valid JSON${/ at position \d+/.exec(err.message)?.[0] ?? ''}` : (err as Error).message;
+    throw new UserError(`cannot read Docker config ${path}: ${why}`, 1, 'fix the file, or point DOCKER_CONFIG at another folder');
   }
 }
 
@@ -65,6 +69,13 @@ export function serverAddressOf(registry: string): string {
  * global `credsStore` does not block a plain local registry.
  */
 export async function resolveCredentials(registry: string, opts: AuthOptions = {}): Promise<RegistryCredentials | undefined> {
+  const creds = await lookUpCredentials(registry, opts);
+  // Whoever resolved them, the output net must know them (pull secrets resolve without a CredentialStore).
+  rememberSecrets(...secretsOf(creds));
+  return creds;
+}
+
+async function lookUpCredentials(registry: string, opts: AuthOptions): Promise<RegistryCredentials | undefined> {
   const env = opts.env ?? process.env;
   const config = await readDockerConfig(opts.configPath ?? dockerConfigPath(env));
   if (!config) return undefined;

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { UserError } from '../errors.js';
+import { guardAuthentication, rememberUserSecrets, withoutUrlCredentials } from './credentials.js';
 
 /** Where a resolved value came from, so messages can say which knob to turn. */
 export type ContextSource = 'flag' | 'config' | 'current-context' | 'in-cluster';
@@ -79,7 +80,9 @@ export async function resolveKubeTarget(opts: ResolveKubeOptions = {}): Promise<
   const context = kc.getContextObject(wanted);
   if (!context) {
     const via = contextSource === 'flag' ? '--kube-context' : contextSource === 'config' ? 'cluster.kubeContext in devspace.yaml' : 'current-context';
-    throw new UserError(`kube context "${wanted}" (from ${via}) does not exist in the kubeconfig`, 2, contextHint(names));
+    // A flag or devspace.yaml naming a missing context is a usage mistake (2); a kubeconfig whose
+    // own current-context points nowhere is a broken environment, like a missing kubeconfig (1).
+    throw new UserError(`kube context "${wanted}" (from ${via}) does not exist in the kubeconfig`, contextSource === 'current-context' ? 1 : 2, contextHint(names));
   }
 
   const [namespace, namespaceSource] = pickNamespace(opts, context);
@@ -87,13 +90,18 @@ export async function resolveKubeTarget(opts: ResolveKubeOptions = {}): Promise<
     const via = namespaceSource === 'flag' ? '-n/--namespace' : namespaceSource === 'config' ? 'cluster.namespace' : `context "${wanted}"`;
     throw new UserError(`invalid namespace "${namespace}" (from ${via}): use lowercase letters, digits and '-'`, 2);
   }
-  // Inject the namespace into the in-memory context so every API client defaults to it.
+  // Inject the namespace into the in-memory context so every API client defaults to it; server
+  // addresses lose any `user:password@` (they appear in messages), which becomes Basic auth.
+  const { clusters, users } = withoutUrlCredentials(kc.getClusters(), kc.getUsers(), { cluster: context.cluster, user: context.user });
   kc.loadFromOptions({
-    clusters: kc.getClusters(),
-    users: kc.getUsers(),
+    clusters,
+    users,
     contexts: kc.getContexts().map((c) => (c.name === wanted ? { ...c, namespace } : c)),
     currentContext: wanted,
   });
+  // Whatever the credentials are, the output net knows them, and a failing plugin is one clean line.
+  rememberUserSecrets(kc.getCurrentUser());
+  guardAuthentication(kc, wanted);
   const server = kc.getCluster(context.cluster)?.server;
   return { kubeConfig: kc, context: wanted, namespace, contextSource, namespaceSource, files, ...(server ? { server } : {}) };
 }
