@@ -45,6 +45,9 @@ export const runSync: CommandRun = async (opts, _args, io) => {
   try {
     const { resolveKubeTarget } = await import('../../engine/kube/context.js');
     const kube = await resolveKubeTarget({ ...(flags.namespace ? { namespace: flags.namespace } : {}), env: io.env });
+    // A cluster that is not there, or refuses the credentials, fails now in one line instead of retrying.
+    const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
+    await assertClusterReachable(kube, controller.signal);
     const target: TargetSpec = {
       namespace: kube.namespace,
       ...(flags.pick ? {} : flags.pod ? { pod: flags.pod } : flags.labelSelector ? { labelSelector: flags.labelSelector } : {}),

@@ -3,6 +3,7 @@ import { isAbortError, UserError } from '../errors.js';
 import { registryOf } from './explain-start.js';
 import { logTail } from './text.js';
 import type { ObjectState } from './warning-events.js';
+import { apiStatus } from '../kube/api-error.js';
 
 /** One API call may take this long before analyze gives up with a clear message. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -29,14 +30,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown; statusCode?: unknown }).code ?? (err as { statusCode?: unknown }).statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
 /** One line for an API failure: the status or network error, never response bodies or credentials. */
 export function apiError(err: unknown, what: string, server: string | undefined): UserError {
-  const status = statusOf(err);
+  const status = apiStatus(err);
   if (status === 401) return new UserError(`the cluster rejected the credentials of the kube context (401 Unauthorized) while trying to ${what}`, 1, 'log in again or refresh the kubeconfig');
   if (status === 403) return new UserError(`not allowed to ${what} (403 Forbidden)`, 1, 'analyze needs get/list on pods, pods/log and events in the namespace');
   if (status !== undefined) return new UserError(`could not ${what}: the API server answered ${status}`, 1);
@@ -82,7 +78,7 @@ export async function namespaceExists(core: CoreV1Api, name: string): Promise<bo
     await core.readNamespace({ name });
     return true;
   } catch (err) {
-    const status = statusOf(err);
+    const status = apiStatus(err);
     if (status === 404) return false;
     if (status === 403) return undefined;
     throw err;
@@ -148,7 +144,7 @@ export async function objectState(
     return state;
   } catch (err) {
     if (isAbortError(err)) throw err;
-    return statusOf(err) === 404 ? { exists: false } : {};
+    return apiStatus(err) === 404 ? { exists: false } : {};
   }
 }
 

@@ -1,37 +1,11 @@
 import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { apiErrorMessage, apiStatus } from '../kube/api-error.js';
 import type { Cluster, KubeObject, ObjectRef } from './types.js';
+
+export { apiErrorMessage, apiStatus };
 
 /** The field manager devspace applies as, so `kubectl get --show-managed-fields` names us. */
 export const FIELD_MANAGER = 'devspace';
-
-/** The HTTP status of a client-node API error, if it is one. */
-export function apiStatus(err: unknown): number | undefined {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/**
- * One line for a failed API call: the API server's own message (e.g.
- * `Deployment.apps "web" is invalid: spec.replicas: ...`) rather than
- * client-node's dump of status, body and headers.
- */
-export function apiErrorMessage(err: unknown): string {
-  const body = (err as { body?: unknown })?.body;
-  let parsed: unknown = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = undefined;
-    }
-  }
-  const message = (parsed as { message?: unknown } | undefined)?.message;
-  if (typeof message === 'string' && message) return message;
-  const status = apiStatus(err);
-  if (status !== undefined) return `the API server answered ${status}`;
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0] ?? 'unknown error';
-}
 
 /**
  * The cluster through client-node's KubernetesObjectApi (discovery, auth and

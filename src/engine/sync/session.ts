@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isAbortError, UserError } from '../errors.js';
 import type { ContainerRef, DevEngineEmitter, SyncState } from '../events.js';
+import { apiErrorMessage, apiStatus } from '../kube/api-error.js';
 import { selectContainer, sleep, type Picker, type TargetSpec } from '../kube/target.js';
 import { createBatcher, SerialQueue } from './batcher.js';
 import { matchersFor, reporters, type Connection, type SyncContext } from './context.js';
@@ -161,13 +162,16 @@ export async function startSync(kc: KubeConfig, spec: SyncSpec, opts: StartSyncO
         err = e as Error;
       }
       if (signal.aborted || isAbortError(err)) break;
+      // Refused credentials or rights before the first sync will not fix themselves: say so and stop.
+      const refused = !connected && (apiStatus(err) === 401 || apiStatus(err) === 403);
+      if (refused) err = new UserError(`the API server refused sync (${apiStatus(err)}): ${apiErrorMessage(err)}`, 1, 'check the kube context\'s credentials and its rights to list pods and exec into them');
       const fatal = err instanceof FatalSyncError || (!connected && err instanceof UserError);
       if (fatal) {
         sendState('error', err.message);
         rejectInitial(err);
         return { error: err.message };
       }
-      sendState('reconnecting', err.message);
+      sendState('reconnecting', apiStatus(err) !== undefined ? apiErrorMessage(err) : err.message);
       await sleep(BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!, signal).catch(() => undefined);
     }
     rejectInitial(new Error('sync stopped before the initial sync finished'));
