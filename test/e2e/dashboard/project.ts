@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { bin, repo } from '../../unit/cli/helpers.js';
-import { testKubeConfig, uid } from '../support/testbed.js';
+import { freePort, testKubeConfig, uid } from '../support/testbed.js';
+
+export { freePort };
 import { shellQuote } from './tmux.js';
 
 /**
@@ -28,16 +29,6 @@ export interface DashboardProject {
 export function devRunsSync(): boolean {
   const file = path.join(repo, 'src/engine/pipeline/dev-implementations.ts');
   return existsSync(file) && /\bsync\s*:\s*lazyStage\(|\bsync\s*:\s*\{/.test(readFileSync(file, 'utf8'));
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
 }
 
 export async function quickstartCopy(opts: { prefix: string; entrypoint?: string[]; extraStep?: string }): Promise<DashboardProject> {

@@ -1,13 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, ensureBuilt, repo } from '../../unit/cli/helpers.js';
-import { testKubeConfig, uid, waitFor } from '../support/testbed.js';
+import { freePort, testKubeConfig, uid, waitFor } from '../support/testbed.js';
 
 // The product promise end to end: `devspace dev` on the shipped example builds,
 // pushes, deploys, forwards the port, syncs an edit into the page, streams the
@@ -17,15 +16,6 @@ const kc = testKubeConfig();
 const namespace = `quickstart-${uid()}`;
 let project: string;
 let port: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function startDev(args: string[] = []): { child: ChildProcessWithoutNullStreams; output: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [bin, 'dev', '--no-tui', '-n', namespace, ...args], {

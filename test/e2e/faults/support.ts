@@ -8,7 +8,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import { bin, repo } from '../../unit/cli/helpers.js';
-import { uid, waitFor } from '../support/testbed.js';
+import { freePort, uid, waitFor } from '../support/testbed.js';
+
+export { freePort };
 
 /**
  * Shared pieces of the fault tests: a throwaway copy of examples/quickstart,
@@ -26,16 +28,6 @@ export interface Project {
   /** Rewrite devspace.yaml through `edit` (applied to the current text). */
   config(edit: (text: string) => string): Promise<void>;
   dispose(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
 }
 
 /** Copy the example and forward a free local port to its 8080. */

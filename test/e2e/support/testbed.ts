@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 
 /**
@@ -73,4 +74,15 @@ export async function waitForReadyPods(
     );
     return ready.length >= count ? ready : undefined;
   }, timeoutMs, `${count} ready pod(s) with ${labelSelector} in ${namespace}`);
+}
+
+/** A loopback port nothing listens on right now, for a forward or a stand-in server. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+    s.on('error', reject);
+  });
 }

@@ -1,11 +1,12 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { parseDocument } from 'yaml';
 import { repo } from '../../../unit/cli/helpers.js';
-import { uid } from '../../support/testbed.js';
+import { freePort, uid } from '../../support/testbed.js';
+
+export { freePort };
 
 /** A copy of examples/quickstart with its own image, port and (optionally) registry and Dockerfile. */
 export interface QuickstartCopy {
@@ -15,16 +16,6 @@ export interface QuickstartCopy {
   /** Local port the dev config forwards to the app. */
   port: number;
   dispose(): Promise<void>;
-}
-
-/** A free loopback port (also used as "a port nothing listens on"). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /**
