@@ -115,6 +115,23 @@ describe('devspace logs (built CLI)', () => {
     expect(later).toEqual(expected);
     expect(r.err()).toMatch(/waiting for it to run again/);
   });
+
+  it('-f follows the label selector to the replacement when the pod is deleted, from its first line', async () => {
+    const r = runCli(['logs', '-f', '--lines', '1']);
+    const podOf = (line: string) => /^\[pod\/([^/]+)\/app\]/.exec(line)?.[1];
+    const old = await waitFor(async () => podOf(r.out()), 60_000, 'the first line');
+    await kc.makeApiClient(k8s.CoreV1Api).deleteNamespacedPod({ name: old, namespace: ns.name, gracePeriodSeconds: 1 });
+    // The new pod has a fresh emptyDir, so its first run is run 1: all six of its lines must arrive.
+    const fresh = await waitFor(async () => {
+      const lines = r.out().split('\n').filter((l) => podOf(l) && podOf(l) !== old);
+      return lines.some((l) => / run 1 line 5$/.test(l)) ? lines : undefined;
+    }, 150_000, `the replacement pod's first run\n${r.err()}`);
+    r.kill('SIGINT');
+    expect(await r.done).toBe(130);
+    expect(fresh.filter((l) => / run 1 line \d$/.test(l)).map((l) => l.replace(/^\[pod\/[^/]+\/app\] /, ''))).toEqual([0, 1, 2, 3, 4, 5].map((i) => `run 1 line ${i}`));
+    expect(r.err()).toMatch(new RegExp(`pod ${old} is gone; waiting for its replacement`));
+    expect(r.err()).toMatch(/following counter-/);
+  });
 });
 
 describe('the dev logs stage', () => {
