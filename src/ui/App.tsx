@@ -10,6 +10,7 @@ import { useFlash } from './hooks/use-flash.js';
 import { useTerminalHandoff } from './hooks/use-terminal-handoff.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { type Command, COMMANDS, type CommandSpec } from './keys/commands.js';
+import { restartNotice } from './keys/keymap.js';
 import { runCommand } from './keys/run-command.js';
 import { useCommands } from './keys/use-commands.js';
 import { computeLayout, PANE_CHROME } from './layout.js';
@@ -54,6 +55,9 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
   useAutoAnalyze(trouble, actions.analyze);
   const failure = useMemo(() => buildFailure(state.engine), [state.engine]);
   useFlash(store, state.view.flash, failure?.reason);
+  // Nothing runs and something failed: the start did, and the session waits for a fix and a key.
+  const waiting = state.engine.phase === 'stopped' && (!!failure || state.engine.problems.some((p) => p.level === 'error'));
+  const notice = useMemo(() => (waiting ? restartNotice(commands) : undefined), [waiting, commands]);
 
   const onCommand = useCallback(
     (id: Command) => {
@@ -94,7 +98,7 @@ export function App({ store, header, actions, theme = DEFAULT_THEME, host, comma
           info={engine.lastInfo}
         />
         <Dashboard state={state} layout={layout} commands={commands} />
-        <KeyHints commands={commands} context={context} width={layout.columns} />
+        <KeyHints commands={commands} context={context} width={layout.columns} notice={notice} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -28,8 +28,9 @@ const TEARDOWN = { teardownTimeoutMs: 1500, teardownBudgetMs: 1500 };
 /**
  * `devspace dev`: find the project, take its lock, load the config, pick the
  * cluster, show the dashboard (or plain lines) and run the pipeline until
- * the user quits (0), Ctrl-C (130) or SIGTERM (143). Teardown and lock
- * release happen on every path.
+ * the user quits (0), Ctrl-C (130) or SIGTERM (143). A failed start ends
+ * plain mode (1) but not the dashboard, where a key starts it again.
+ * Teardown and lock release happen on every path.
  */
 export const runDev: CommandRun = async (opts, _args, io) => {
   const flags = opts as DevFlags;
@@ -92,7 +93,11 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       presenter = await startDashboard(events, header, dashboardActions(engine, loaded.config, kube, () => controller.abort('quit')));
       stopEarlyWarnings?.();
     }
-    await engine.start(controller.signal);
+    await engine.start(controller.signal).catch((err: unknown) => {
+      // The dashboard stays open on a failed start, Tilt-like: the failure is on screen (the
+      // pipeline sent it as `engine:error`), and the rebuild or redeploy key starts it all again.
+      if (!useTui || controller.signal.aborted || isAbortError(err)) throw err;
+    });
     // Stages run in the background; hold the process open until quit or a signal.
     const keepAlive = setInterval(() => {}, 1 << 30);
     await waitForAbort(controller.signal).finally(() => clearInterval(keepAlive));

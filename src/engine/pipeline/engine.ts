@@ -1,4 +1,5 @@
 import type { DevspaceConfig } from '../config/index.js';
+import { isAbortError } from '../errors.js';
 import { DevEngineEmitter } from '../events.js';
 import type { KubeTarget } from '../kube/context.js';
 import type { Stage } from '../stage.js';
@@ -32,8 +33,10 @@ export interface Engine {
   stop(): Promise<void>;
   /**
    * Run build, push and deploy again while the services keep running (they
-   * follow the new pods by themselves). Failures become `engine:error`
-   * events, not a stop; a request during a run is queued once.
+   * follow the new pods by themselves). After a failed `start` it runs the
+   * whole start again instead (build to logs, on the signal `start` got), so
+   * a fixed Dockerfile brings the app up. Failures become `engine:error`
+   * events, not a stop; a request during a run (or a start) is queued once.
    */
   rerun(force: { build?: boolean; deploy?: boolean }): Promise<void>;
 }
@@ -46,17 +49,46 @@ export function createEngine(opts: CreateEngineOptions): Engine {
   const events = opts.events ?? new DevEngineEmitter();
   const options = opts.options ?? {};
   const stages = opts.stages ?? buildDevStages(opts.config, options, opts.implementations);
-  const pipeline = createDevPipeline(stages, events, opts.pipeline);
+  // One pipeline per start: a failed start has torn its own down, so trying again starts afresh.
+  let pipeline = createDevPipeline(stages, events, opts.pipeline);
   const ctx: EngineContext = { events, root: opts.root, config: opts.config, kube: opts.kube, options };
   // Reruns stop with the engine, like the stages the pipeline owns.
   const life = new AbortController();
   let running: Promise<void> | undefined;
   let queued: { build?: boolean; deploy?: boolean } | undefined;
+  // The start in flight (a rerun waits for it), whether it failed, and the signal it was given.
+  let starting: Promise<void> | undefined;
+  let startFailed = false;
+  let startSignal: AbortSignal | undefined;
+  const begin = (c: EngineContext, signal?: AbortSignal): Promise<void> => {
+    startSignal = signal;
+    startFailed = false;
+    const run = pipeline.start(c, signal).catch((err: unknown) => {
+      if (!isAbortError(err)) startFailed = true;
+      throw err;
+    });
+    starting = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
   const rerunOnce = async (force: { build?: boolean; deploy?: boolean }): Promise<void> => {
     const again: EngineContext = {
       ...ctx,
       options: { ...options, forceBuild: !!force.build, forceDeploy: !!(force.deploy || force.build) },
     };
+    await starting;
+    if (life.signal.aborted) return;
+    if (startFailed) {
+      // Its teardown may still be running; nothing of it is torn down twice, the new pipeline owns the new run.
+      await pipeline.stop();
+      if (life.signal.aborted || startSignal?.aborted) return;
+      pipeline = createDevPipeline(stages, events, opts.pipeline);
+      // The pipeline reported the failure as `engine:error`; the engine stays ready for another try.
+      await begin(again, startSignal).catch(() => undefined);
+      return;
+    }
     for (const stage of stages.filter((s) => RERUN_STAGES.has(s.name))) {
       events.send('engine:phase', { phase: defaultPhaseOf(stage.name), at: Date.now() });
       try {
@@ -90,7 +122,7 @@ export function createEngine(opts: CreateEngineOptions): Engine {
     get state() {
       return pipeline.state;
     },
-    start: (signal) => pipeline.start(ctx, signal),
+    start: (signal) => begin(ctx, signal),
     stop: () => {
       life.abort();
       return pipeline.stop();

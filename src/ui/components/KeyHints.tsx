@@ -7,13 +7,16 @@ export interface KeyHintsProps {
   commands: readonly CommandSpec[];
   context: KeyContext;
   width: number;
+  /** Shown first, in the error tone: what to do while the session waits (a failed start). */
+  notice?: string;
 }
 
 /** The footer: hints generated from the key table for the active context, dropped from the end when they do not fit. */
-export function KeyHints({ commands, context, width }: KeyHintsProps) {
+export function KeyHints({ commands, context, width, notice }: KeyHintsProps) {
   const theme = useTheme();
   const shown: { keys: string; label: string }[] = [];
-  let used = 1;
+  const lead = notice ? `✗ ${notice}  ` : '';
+  let used = 1 + lead.length;
   for (const hint of footerHints(commands, context)) {
     const cost = hint.keys.length + 1 + hint.label.length + 2;
     if (used + cost > width) break;
@@ -24,6 +27,7 @@ export function KeyHints({ commands, context, width }: KeyHintsProps) {
     <Box width={width}>
       <Text wrap="truncate-end">
         {' '}
+        {lead && <Text color={theme.tone('error')}>{lead}</Text>}
         {shown.map((h) => (
           <Text key={h.keys}>
             <Text bold color={theme.tone('accent')}>

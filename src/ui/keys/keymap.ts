@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import type { CommandSpec, Command, KeyBinding, KeyContext } from './commands.js';
+import { Command, type CommandSpec, type KeyBinding, type KeyContext } from './commands.js';
 
 /** The parts of Ink's `Key` the matcher reads; tests can pass a partial. */
 export type KeyState = Partial<Key>;
@@ -80,4 +80,16 @@ export function footerHints(commands: readonly CommandSpec[], context: KeyContex
     i = j;
   }
   return hints;
+}
+
+/**
+ * The footer's call to action while a failed start waits for a fix: the
+ * keys come from the table, so a rebound rebuild key is the one named.
+ */
+export function restartNotice(commands: readonly CommandSpec[]): string | undefined {
+  const keyOf = (id: Command) => commands.find((c) => c.id === id && c.bindings.length > 0)?.bindings[0];
+  const rebuild = keyOf(Command.Rebuild);
+  const redeploy = keyOf(Command.Redeploy);
+  const options = [rebuild && `${formatBinding(rebuild)} to rebuild`, redeploy && `${formatBinding(redeploy)} to redeploy`].filter(Boolean);
+  return options.length > 0 ? `start failed: fix it, then press ${options.join(' or ')}` : undefined;
 }
