@@ -23,9 +23,36 @@ export function decodeConfig(bytes: Buffer): Decoded {
   const text = bytes.toString('utf8');
   const back = Buffer.from(text, 'utf8');
   if (back.equals(bytes)) return { ok: true, text };
-  // Everything before the first difference decoded and re-encoded unchanged, so that is where the bad byte is.
-  let i = 0;
-  while (i < bytes.length && bytes[i] === back[i]) i++;
+  const i = firstInvalidUtf8(bytes);
   const hex = bytes[i]!.toString(16).padStart(2, '0');
-  return { ok: false, ...positionAfter(bytes.subarray(0, i).toString('utf8')), message: `the file is not valid UTF-8 (byte 0x${hex}); save it as UTF-8` };
+  const rest = bytes.subarray(i + 1);
+  const cutShort = i + utf8Length(bytes[i]!) > bytes.length && rest.every((x) => (x & 0xc0) === 0x80);
+  const what = cutShort ? `it ends in half a character, byte 0x${hex}` : `byte 0x${hex}`;
+  return { ok: false, ...positionAfter(bytes.subarray(0, i).toString('utf8')), message: `the file is not valid UTF-8 (${what}); save it as UTF-8` };
+}
+
+/** Bytes in the sequence a lead byte starts (1 for anything that cannot lead one). */
+function utf8Length(lead: number): number {
+  return lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xc2 && lead <= 0xdf ? 2 : 1;
+}
+
+/** Index of the first byte that does not start a valid UTF-8 sequence (RFC 3629), or the length when all are valid. */
+function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = utf8Length(c);
+    if (n === 1 || i + n > b.length) return i;
+    // Second-byte ranges that rule out overlong forms, surrogates and code points above U+10FFFF.
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (b[i + 1]! < lo || b[i + 1]! > hi) return i;
+    for (let k = 2; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n;
+  }
+  return i;
 }

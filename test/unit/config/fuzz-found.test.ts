@@ -123,6 +123,20 @@ describe('bugs found by fuzzing devspace.yaml', () => {
       expect((err as ConfigError).message).toBe('devspace.yaml:3:15: the file is not valid UTF-8 (byte 0xff); save it as UTF-8');
     });
 
+    it('a file cut inside a character, or a lead byte before plain text, is located at that byte (was: a crash)', async () => {
+      // Found by CI's run of fuzz-hostile (seed -2057210127): NUL then 0xEF crashed the decoder.
+      const cases: [Buffer, string][] = [
+        [Buffer.from([0x00, 0xef]), 'devspace.yaml:1:2: the file is not valid UTF-8 (it ends in half a character, byte 0xef); save it as UTF-8'],
+        [Buffer.from([0x61, 0x0a, 0xef, 0x41]), 'devspace.yaml:2:1: the file is not valid UTF-8 (byte 0xef); save it as UTF-8'],
+        [Buffer.from('version: v1beta2\n# caf\xc3', 'latin1'), 'devspace.yaml:2:6: the file is not valid UTF-8 (it ends in half a character, byte 0xc3); save it as UTF-8'],
+      ];
+      for (const [bytes, message] of cases) {
+        const err = await load(bytes).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConfigError);
+        expect((err as ConfigError).message).toBe(message);
+      }
+    });
+
     it('UTF-16 with a byte order mark (PowerShell 5 `>` output) loads (was: unreadable)', async () => {
       const text = '\ufeffversion: v1beta2\ncluster:\n  namespace: ns\n';
       const le = Buffer.from(text, 'utf16le');
