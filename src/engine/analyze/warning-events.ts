@@ -49,6 +49,22 @@ function trueSince(pod: V1Pod, type: string): number | undefined {
 // Pod set-up troubles (volumes, sandbox, network) that the pod got past once a container started.
 const SETUP_REASONS = new Set(['FailedMount', 'FailedAttachVolume', 'FailedCreatePodSandBox', 'NetworkNotReady', 'FailedSync']);
 
+// Waiting reasons of a container whose pod is still being set up; any other means volumes and sandbox are done.
+const SETTING_UP = new Set(['ContainerCreating', 'PodInitializing']);
+
+/**
+ * True when a container that never started waits on something that comes
+ * after set-up (its image, its config). The kubelet mounts every volume and
+ * creates the sandbox before it pulls an image, so such a pod's earlier
+ * set-up warnings are over. Pods whose containers started go by time instead.
+ */
+function pastSetup(pod: V1Pod): boolean {
+  return (pod.status?.containerStatuses ?? []).some((c) => {
+    const reason = c.state?.waiting?.reason;
+    return reason !== undefined && !SETTING_UP.has(reason) && !c.lastState?.terminated && !c.lastState?.running;
+  });
+}
+
 /** When the first container of the pod started, if one has. */
 function firstContainerStart(pod: V1Pod): number | undefined {
   const starts = (pod.status?.containerStatuses ?? [])
@@ -68,7 +84,7 @@ function podEventRelevant(e: CoreV1Event, pod: V1Pod | undefined, findings: read
   if (ready !== undefined && at <= ready) return false; // resolved: the pod became Ready after it
   const started = firstContainerStart(pod);
   // Under load a fresh namespace often logs a transient FailedMount of kube-api-access before its CA configmap exists.
-  if (SETUP_REASONS.has(e.reason ?? '') && started !== undefined && at <= started) return false;
+  if (SETUP_REASONS.has(e.reason ?? '') && ((started !== undefined && at <= started) || pastSetup(pod))) return false;
   const scheduled = trueSince(pod, 'PodScheduled');
   if (e.reason === 'FailedScheduling' && scheduled !== undefined && at <= scheduled) return false; // placed after all
   const mine = findings.filter((f) => f.object === `pod/${pod.metadata?.name}` || f.object.startsWith(`pod/${pod.metadata?.name}/`));

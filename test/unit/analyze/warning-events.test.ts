@@ -146,4 +146,23 @@ describe('pod set-up warnings the pod got past', () => {
   it('keeps a FailedMount that happened after the container started', () => {
     expect(eventFindings([mount(NOW - 30_000)], ctx({ pods: [exited] }))).toHaveLength(1);
   });
+
+  it('drops a FailedMount of a pod that never started but now waits on its image (mounts come before pulls)', () => {
+    const waiting = (reason: string, lastState = {}) =>
+      podFrom({
+        metadata: { name: 'once', namespace: 'an-scratch', uid: 'u-once' },
+        spec: { containers: [{ name: 'main', image: 'x' }] },
+        status: {
+          phase: 'Pending',
+          conditions: [{ type: 'Ready', status: 'False' }],
+          containerStatuses: [{ name: 'main', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason } }, lastState }],
+        },
+      });
+    // Seen in CI: a fresh namespace under load logged it before its CA configmap existed; the pod then sat in ImagePullBackOff.
+    expect(eventFindings([mount(NOW - 30_000)], ctx({ pods: [waiting('ImagePullBackOff')] }))).toEqual([]);
+    // Still being set up: the warning is the news.
+    expect(eventFindings([mount(NOW - 30_000)], ctx({ pods: [waiting('ContainerCreating')] }))).toHaveLength(1);
+    // It ran before: a mount failure since then may be real, so time decides as for a started pod.
+    expect(eventFindings([mount(NOW - 30_000)], ctx({ pods: [waiting('ImagePullBackOff', { terminated: { exitCode: 0, startedAt: new Date(NOW - 120_000).toISOString() } })] }))).toHaveLength(1);
+  });
 });
