@@ -148,6 +148,10 @@ describe('analyzeNamespace on the real cluster', () => {
   });
 
   it('stops waiting at the timeout and reports a pod stuck ContainerCreating with the event that says why', async () => {
+    // The kubelet's FailedMount comes some seconds after the pod; on a busy or just-started test bed that can
+    // be later than analyze's 8 s wait, and then there is no event to report yet.
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await waitFor(async () => (await core.listNamespacedEvent({ namespace: ns.mount!.name })).items.some((e) => e.reason === 'FailedMount'), 120_000, 'the FailedMount event of pod mounty');
     const waits: number[] = [];
     const result = await analyze(kc, ns.mount!.name, { wait: true, timeoutMs: 8_000, onWaiting: (pods) => waits.push(pods.length) });
     expect(result.timedOut).toBe(true);
