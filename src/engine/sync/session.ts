@@ -163,15 +163,16 @@ export async function startSync(kc: KubeConfig, spec: SyncSpec, opts: StartSyncO
       }
       if (signal.aborted || isAbortError(err)) break;
       // Refused credentials or rights before the first sync will not fix themselves: say so and stop.
-      const refused = !connected && (apiStatus(err) === 401 || apiStatus(err) === 403);
-      if (refused) err = new UserError(`the API server refused sync (${apiStatus(err)}): ${apiErrorMessage(err)}`, 1, 'check the kube context\'s credentials and its rights to list pods and exec into them');
+      const status = apiStatus(err);
+      const refused = !connected && (status === 401 || status === 403);
+      if (refused) err = new UserError(`the API server refused sync (${status}): ${apiErrorMessage(err)}`, 1, 'check the kube context\'s credentials and its rights to list pods and exec into them');
       const fatal = err instanceof FatalSyncError || (!connected && err instanceof UserError);
       if (fatal) {
         sendState('error', err.message);
         rejectInitial(err);
         return { error: err.message };
       }
-      sendState('reconnecting', apiStatus(err) !== undefined ? apiErrorMessage(err) : err.message);
+      sendState('reconnecting', status !== undefined ? apiErrorMessage(err) : err.message);
       await sleep(BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!, signal).catch(() => undefined);
     }
     rejectInitial(new Error('sync stopped before the initial sync finished'));
