@@ -31,6 +31,8 @@ export interface DeployAllOptions {
   signal?: AbortSignal;
   /** Rollout timeout for deployments that set none (default 5 min). */
   rolloutTimeoutMs?: number;
+  /** How long a finished rollout must hold before it counts (see `RolloutOptions.settleMs`). */
+  rolloutSettleMs?: number;
   /** Environment for `helm` and credential helpers (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** The cluster client; created from `kube` when omitted (tests pass a fake). */
@@ -140,7 +142,8 @@ async function deployOne(
     await updateDeployRecord(opts.root, key, record(''));
     const seconds = d.component?.options?.timeout ?? d.helm?.timeout;
     await waitForRollout(cluster, refs, {
-      deployment, events, timeoutMs: seconds ? seconds * 1000 : (opts.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS), ...(signal ? { signal } : {}),
+      deployment, events, timeoutMs: seconds ? seconds * 1000 : (opts.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS),
+      ...(opts.rolloutSettleMs !== undefined ? { settleMs: opts.rolloutSettleMs } : {}), ...(signal ? { signal } : {}),
     });
     await updateDeployRecord(opts.root, key, record(hash));
     events.send('deploy:done', { deployment, ms: Date.now() - started });

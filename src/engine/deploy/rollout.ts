@@ -22,6 +22,14 @@ export interface RolloutOptions {
   timeoutMs: number;
   /** Poll interval (default 1 s). */
   intervalMs?: number;
+  /**
+   * How long a finished rollout must stay finished, with the same pods and
+   * restart counts, before it counts (default 1.5 s). A container that exits
+   * right after starting is Ready for an instant, long enough for the
+   * controller to call it available; the kubelet reports the exit within its
+   * one-second relist, so a second look this much later catches it.
+   */
+  settleMs?: number;
 }
 
 /** Where one workload stands. */
@@ -50,6 +58,8 @@ export function isWorkload(ref: ObjectRef): boolean {
 export async function waitForRollout(cluster: Cluster, refs: readonly ObjectRef[], opts: RolloutOptions): Promise<void> {
   const pending = new Map(refs.filter(isWorkload).map((r) => [`${r.kind}/${r.namespace}/${r.name}`, r]));
   const last = new Map<string, string>();
+  const settling = new Map<string, { since: number; pods: string }>();
+  const settleMs = opts.settleMs ?? 1500;
   const end = Date.now() + opts.timeoutMs;
   const hint = (ns: string | undefined) => `run \`devspace analyze${ns ? ` -n ${ns}` : ''}\` for logs and events`;
   while (pending.size > 0) {
@@ -63,13 +73,24 @@ export async function waitForRollout(cluster: Cluster, refs: readonly ObjectRef[
         opts.events.send('deploy:rollout', { deployment: opts.deployment, workload: describeRef(ref), ready: state.ready, desired: state.desired, pods: state.pods });
       }
       if (state.failure) throw new UserError(`${describeRef(ref)}: ${state.failure}`, 1, hint(ref.namespace));
-      if (state.done) pending.delete(key);
-      else if (timedOut) {
+      if (state.done) {
+        const pods = JSON.stringify(state.pods.map((p) => [p.name, p.ready, p.restarts]));
+        const seen = settling.get(key);
+        if (settleMs <= 0) pending.delete(key);
+        else if (seen?.pods !== pods) settling.set(key, { since: Date.now(), pods });
+        else if (Date.now() - seen.since >= settleMs || timedOut) pending.delete(key);
+        continue;
+      }
+      settling.delete(key);
+      if (timedOut) {
         const secs = Math.round(opts.timeoutMs / 1000);
         throw new UserError(`${describeRef(ref)} is not ready after ${secs} s: ${state.ready}/${state.desired} ready${state.waiting ? `; ${state.waiting}` : ''}`, 1, hint(ref.namespace));
       }
     }
-    if (pending.size > 0) await sleep(opts.intervalMs ?? 1000, opts.signal);
+    if (pending.size === 0) break;
+    // While something settles, look again when its window ends rather than a whole interval later.
+    const settleLeft = Math.min(...[...settling.entries()].filter(([k]) => pending.has(k)).map(([, v]) => v.since + settleMs - Date.now()));
+    await sleep(Math.max(0, Math.min(opts.intervalMs ?? 1000, settleLeft)), opts.signal);
   }
 }
 

@@ -64,7 +64,7 @@ const applies = () => cluster.log.filter((l) => l.startsWith('apply '));
 describe('deployAll (kubectl)', () => {
   it('creates the namespace, applies in dependency order with namespaces filled in and the built image, records it', async () => {
     const { events, seen } = recordingEmitter();
-    const out = await deployAll({ root: project.root, config, kube: fakeKube(), events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-1') });
+    const out = await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube: fakeKube(), events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-1') });
     expect(out).toEqual([expect.objectContaining({ deployment: 'web', status: 'deployed' })]);
     expect(applies()).toEqual([
       'apply Namespace/-/dev',
@@ -92,44 +92,44 @@ describe('deployAll (kubectl)', () => {
   it('skips an unchanged deployment, redeploys on -d, on a new image and when an object went missing', async () => {
     const kube = fakeKube();
     const first = built('app', '127.0.0.1:5000/app', 'ds-1');
-    await deployAll({ root: project.root, config, kube, events: recordingEmitter().events, cluster, builtImages: first });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: recordingEmitter().events, cluster, builtImages: first });
 
     cluster.log.length = 0;
     const again = recordingEmitter();
-    expect(await deployAll({ root: project.root, config, kube, events: again.events, cluster, builtImages: first })).toEqual([
+    expect(await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: again.events, cluster, builtImages: first })).toEqual([
       expect.objectContaining({ status: 'skipped' }),
     ]);
     expect(applies()).toEqual([]);
     expect(again.seen.map((e) => e.type)).toEqual(['deploy:start', 'deploy:skipped']);
 
     const forced = recordingEmitter();
-    await deployAll({ root: project.root, config, kube, events: forced.events, cluster, builtImages: first, force: true });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: forced.events, cluster, builtImages: first, force: true });
     const actions = (forced.seen.find((e) => e.type === 'deploy:applied')!.payload as { objects: { action: string }[] }).objects.map((o) => o.action);
     expect(actions).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
 
     cluster.log.length = 0;
-    await deployAll({ root: project.root, config, kube, events: recordingEmitter().events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-2') });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: recordingEmitter().events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-2') });
     expect(applies()).toContain('apply Deployment/dev/web');
 
     // Same tag, rebuilt image (new id): still a change.
     cluster.log.length = 0;
-    await deployAll({ root: project.root, config, kube, events: recordingEmitter().events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-2', 'sha256:other') });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: recordingEmitter().events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-2', 'sha256:other') });
     expect(applies()).toContain('apply Deployment/dev/web');
 
     await cluster.delete({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'dev' });
     cluster.log.length = 0;
     const healed = recordingEmitter();
-    await deployAll({ root: project.root, config, kube, events: healed.events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-2', 'sha256:other') });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: healed.events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-2', 'sha256:other') });
     expect(applies()).toContain('apply Service/dev/web');
     expect(healed.seen.some((e) => e.type === 'engine:info' && e.payload.message === 'Service/web is gone from the cluster; deploying again')).toBe(true);
   });
 
   it('removes objects an earlier deploy made that are no longer in the manifests', async () => {
     const kube = fakeKube();
-    await deployAll({ root: project.root, config, kube, events: recordingEmitter().events, cluster });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: recordingEmitter().events, cluster });
     await rm(path.join(project.root, 'kube/extra.yaml'));
     const { events, seen } = recordingEmitter();
-    await deployAll({ root: project.root, config, kube, events, cluster });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events, cluster });
     expect(cluster.get('v1', 'ConfigMap', 'settings', 'dev')).toBeUndefined();
     expect(cluster.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'web-reader')).toBeUndefined();
     const objects = (seen.find((e) => e.type === 'deploy:applied')!.payload as { objects: { kind: string; action: string }[] }).objects;
@@ -139,7 +139,7 @@ describe('deployAll (kubectl)', () => {
   it('reports an API rejection as deploy:failed and a one-line UserError naming the object and file', async () => {
     cluster.failApply = (o) => (o.kind === 'Deployment' ? { code: 422, message: 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1' } : undefined);
     const { events, seen } = recordingEmitter();
-    await expect(deployAll({ root: project.root, config, kube: fakeKube(), events, cluster })).rejects.toMatchObject({
+    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, config, kube: fakeKube(), events, cluster })).rejects.toMatchObject({
       message: 'deployment web: cannot apply Deployment/web in namespace dev (from kube/web.yaml (document 1)): Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1',
       exitCode: 1,
     });
@@ -156,7 +156,7 @@ kind: CustomResourceDefinition
 metadata: {name: widgets.example.com}
 spec: {group: example.com, scope: Namespaced, names: {kind: Widget, plural: widgets}, versions: [{name: v1, served: true, storage: true}]}
 `);
-    await deployAll({ root: project.root, config, kube: fakeKube(), events: recordingEmitter().events, cluster });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube: fakeKube(), events: recordingEmitter().events, cluster });
     expect(applies().filter((l) => /Widget|CustomResource/.test(l))).toEqual([
       'apply CustomResourceDefinition/-/widgets.example.com',
       'apply Widget/dev/w1',
@@ -165,7 +165,7 @@ spec: {group: example.com, scope: Namespaced, names: {kind: Widget, plural: widg
 
   it('says which file holds a kind the cluster does not know', async () => {
     await project.write('kube/typo.yaml', 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: x}\n');
-    await expect(deployAll({ root: project.root, config, kube: fakeKube(), events: recordingEmitter().events, cluster })).rejects.toMatchObject({
+    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, config, kube: fakeKube(), events: recordingEmitter().events, cluster })).rejects.toMatchObject({
       message: 'deployment web: kube/typo.yaml: the cluster does not know Deploymnet in apps/v1',
       hint: 'check apiVersion and kind, or install its CRD first',
     });
@@ -176,14 +176,14 @@ spec: {group: example.com, scope: Namespaced, names: {kind: Widget, plural: widg
     const ctl = new AbortController();
     const { events, seen } = recordingEmitter();
     events.on('deploy:rollout', () => ctl.abort(new DOMException('stopped', 'AbortError')));
-    await expect(deployAll({ root: project.root, config, kube: fakeKube(), events, cluster, signal: ctl.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, config, kube: fakeKube(), events, cluster, signal: ctl.signal })).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen.some((e) => e.type === 'deploy:failed')).toBe(false);
     // What was applied is still recorded, so purge can remove it.
     expect((await readDeployRecords(project.root))[0]!.objects).toHaveLength(4);
   });
 
   it('rejects unknown names in --deployments as a usage error', async () => {
-    await expect(deployAll({ root: project.root, config, kube: fakeKube(), events: recordingEmitter().events, cluster, only: ['api'] })).rejects.toMatchObject({
+    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, config, kube: fakeKube(), events: recordingEmitter().events, cluster, only: ['api'] })).rejects.toMatchObject({
       message: 'unknown deployment api',
       hint: 'devspace.yaml has: web',
       exitCode: 2,
@@ -198,7 +198,7 @@ describe('deployAll (component)', () => {
       images: { app: { image: '127.0.0.1:5000/app' } },
       deployments: [{ name: 'api', namespace: 'other', component: { containers: [{ image: '127.0.0.1:5000/app' }], service: { ports: [{ port: 8080 }] } } }],
     };
-    await deployAll({ root: project.root, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-9') });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, builtImages: built('app', '127.0.0.1:5000/app', 'ds-9') });
     expect(applies()).toEqual(['apply Namespace/-/other', 'apply Service/other/api', 'apply Deployment/other/api']);
     const dep = cluster.get('apps/v1', 'Deployment', 'api', 'other') as KubeObject;
     expect(JSON.stringify(dep.spec)).toContain('"image":"127.0.0.1:5000/app:ds-9"');
@@ -208,7 +208,7 @@ describe('deployAll (component)', () => {
 describe('purgeAll', () => {
   it('deletes exactly what was recorded, in reverse order, waits until it is gone and forgets the record', async () => {
     const kube = fakeKube();
-    await deployAll({ root: project.root, config, kube, events: recordingEmitter().events, cluster });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: recordingEmitter().events, cluster });
     // The manifests change after the deploy; purge still removes what was applied.
     await writeFile(path.join(project.root, 'kube/web.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unrelated}\n');
     await rm(path.join(project.root, 'kube/extra.yaml'));
@@ -234,7 +234,7 @@ describe('purgeAll', () => {
 
   it('also purges recorded deployments that were removed from devspace.yaml', async () => {
     const kube = fakeKube();
-    await deployAll({ root: project.root, config, kube, events: recordingEmitter().events, cluster });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config, kube, events: recordingEmitter().events, cluster });
     const { events, seen } = recordingEmitter();
     await purgeAll({ root: project.root, config: { deployments: [] }, kube, events, cluster });
     expect(cluster.get('apps/v1', 'Deployment', 'web', 'dev')).toBeUndefined();

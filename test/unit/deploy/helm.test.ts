@@ -77,7 +77,7 @@ const helmCalls = async (): Promise<string[]> => (await readFile(env.HELM_LOG!, 
 describe('helm deployments', () => {
   it('fails with a clear error when helm is not on PATH', async () => {
     const { events, seen } = recordingEmitter();
-    await expect(deployAll({ root: project.root, config: config(), kube: fakeKube(), events, cluster, env: { PATH: '/nonexistent' } })).rejects.toMatchObject({
+    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, config: config(), kube: fakeKube(), events, cluster, env: { PATH: '/nonexistent' } })).rejects.toMatchObject({
       message: 'deployment shop: shop is a Helm deployment, which needs the `helm` binary, and it is not on PATH',
       hint: HELM_INSTALL_HINT,
       exitCode: 1,
@@ -87,7 +87,7 @@ describe('helm deployments', () => {
 
   it('runs helm upgrade --install with merged values carrying the built image, then tracks the release objects', async () => {
     const { events, seen } = recordingEmitter();
-    await deployAll({ root: project.root, config: config(), kube: fakeKube(), events, cluster, env, builtImages: built('app', '127.0.0.1:5000/shop', 'ds-7') });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config: config(), kube: fakeKube(), events, cluster, env, builtImages: built('app', '127.0.0.1:5000/shop', 'ds-7') });
     const [upgrade, get] = await helmCalls();
     expect(upgrade).toMatch(
       new RegExp(`^upgrade --install shop ${project.root}/chart --namespace dev --values \\S+/values\\.yaml --wait --timeout 120s$`),
@@ -110,13 +110,13 @@ describe('helm deployments', () => {
   it('passes repository charts, force and rollback (as --atomic), and keeps the password out of errors', async () => {
     env.HELM_FAIL = 'failed to fetch chart with password hunter2';
     const cfg = config({ chart: { name: 'shop', repo: 'https://charts.example.com', version: '1.2.3', username: 'me', password: 'hunter2' }, force: true, rollback: true, wait: false, timeout: undefined });
-    await expect(deployAll({ root: project.root, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, env })).rejects.toThrow('deployment shop: helm upgrade of release shop failed: failed to fetch chart with password ***');
+    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, env })).rejects.toThrow('deployment shop: helm upgrade of release shop failed: failed to fetch chart with password ***');
     const [upgrade] = await helmCalls();
     expect(upgrade).toMatch(/^upgrade --install shop shop --namespace dev --values \S+ --repo https:\/\/charts\.example\.com --version 1\.2\.3 --username me --password hunter2 --force --atomic$/);
   });
 
   it('purge uninstalls the release and waits for its recorded objects', async () => {
-    await deployAll({ root: project.root, config: config(), kube: fakeKube(), events: recordingEmitter().events, cluster, env });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config: config(), kube: fakeKube(), events: recordingEmitter().events, cluster, env });
     // helm uninstall would delete them; the fake cluster needs a hand.
     await cluster.delete({ apiVersion: 'v1', kind: 'Service', name: 'shop', namespace: 'dev' });
     const out = await purgeAll({ root: project.root, config: config(), kube: fakeKube(), events: recordingEmitter().events, cluster, env });

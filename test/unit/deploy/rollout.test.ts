@@ -43,7 +43,7 @@ describe('waitForRollout', () => {
     rolledOut(dep, 2);
     const events = new DevEngineEmitter();
     const seen = recordRollouts(events);
-    await waitForRollout(cluster, [ref], { deployment: 'web', events, timeoutMs: 5000, intervalMs: 5 });
+    await waitForRollout(cluster, [ref], { deployment: 'web', events, timeoutMs: 5000, intervalMs: 5, settleMs: 0 });
     expect(seen.at(-1)).toMatchObject({ deployment: 'web', workload: 'Deployment/web', ready: 2, desired: 2 });
     expect(seen.at(-1)!.pods.map((p) => p.name)).toEqual(['web-abc-0', 'web-abc-1']);
   });
@@ -59,7 +59,7 @@ describe('waitForRollout', () => {
     };
     const events = new DevEngineEmitter();
     const seen = recordRollouts(events);
-    await waitForRollout(cluster, [ref], { deployment: 'web', events, timeoutMs: 5000, intervalMs: 5 });
+    await waitForRollout(cluster, [ref], { deployment: 'web', events, timeoutMs: 5000, intervalMs: 5, settleMs: 0 });
     expect(seen.map((s) => s.ready)).toEqual([0, 1]);
     expect(seen[0]!.pods[0]!.status).toBe('ContainerCreating');
   });
@@ -71,6 +71,36 @@ describe('waitForRollout', () => {
       message: 'Deployment/web: pod web-abc-1 is CrashLoopBackOff: container container-0 exited with code 2 (Error), restarted 3 times',
       hint: 'run `devspace analyze -n dev` for logs and events',
     });
+  });
+
+  it('does not take a container that is ready for an instant and then crashes for a finished rollout', async () => {
+    // The controller calls a pod available the moment it is Ready; a container that exits at once is Ready
+    // for that moment. The rollout must hold for the settle window before it counts.
+    const { cluster, dep } = await setup(['ready']);
+    rolledOut(dep, 1);
+    let reads = 0;
+    cluster.onRead = (r) => {
+      if (r.kind !== 'Deployment' || ++reads !== 2) return;
+      cluster.pods[0] = fakePod('web-abc-0', ns, { ...labels, 'pod-template-hash': 'abc' }, 'crash');
+      dep.status = { ...dep.status, readyReplicas: 0, availableReplicas: 0 };
+    };
+    const events = new DevEngineEmitter();
+    await expect(waitForRollout(cluster, [ref], { deployment: 'web', events, timeoutMs: 60_000, intervalMs: 5, settleMs: 50 })).rejects.toThrow(
+      'Deployment/web: pod web-abc-0 is CrashLoopBackOff',
+    );
+    expect(reads).toBe(2);
+  });
+
+  it('counts a finished rollout once it has held for the settle window', async () => {
+    const { cluster, dep } = await setup(['ready']);
+    rolledOut(dep, 1);
+    let reads = 0;
+    cluster.onRead = (r) => void (r.kind === 'Deployment' && reads++);
+    const started = Date.now();
+    await waitForRollout(cluster, [ref], { deployment: 'web', events: new DevEngineEmitter(), timeoutMs: 60_000, intervalMs: 1000, settleMs: 80 });
+    // Looked twice: once to see it done, once when the window ended (not a whole interval later).
+    expect(reads).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(80);
   });
 
   it('fails fast when the image cannot be pulled, with the kubelet message', async () => {

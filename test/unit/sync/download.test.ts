@@ -80,6 +80,24 @@ describe('writing container versions over local files', () => {
     expect(fs.readFileSync(file('big.bin')).subarray(size - 3).toString()).toBe('xxx');
   });
 
+  it('does not write back our own mode change when the listing predates it (no echo)', async () => {
+    // run.sh was uploaded 755, then chmod 644 was uploaded; a container listing taken between the two still
+    // says 755, while the tar fetched for it carries what is there now: the 644 file sync recorded.
+    fs.writeFileSync(file('run.sh'), '#!/bin/sh\n');
+    fs.chmodSync(file('run.sh'), 0o644);
+    fs.utimesSync(file('run.sh'), T, T);
+    const f = fakeContext(tree.root);
+    const local = (await lstatMeta(file('run.sh')))!;
+    f.ctx.state.set('run.sh', { type: 'file', local, remote: { ...local, mtimeKey: `${T}.000000000` } });
+    const staleListing = { ...local, mode: 0o100755, mtimeKey: `${T}.000000000` };
+    const result: DownloadResult = { changed: [], conflicts: 0, bytes: 0, ms: 0 };
+    const handlers = writeHandlers(f.ctx, new Map([['run.sh', staleListing]]), () => local, result);
+    await readTar(craftTar([{ header: { name: './run.sh', mtime: new Date(T * 1000), mode: 0o644 }, body: '#!/bin/sh\n' }]), handlers);
+    await handlers.settle();
+    expect(result.changed).toEqual([]);
+    expect(fs.statSync(file('run.sh')).mode & 0o777).toBe(0o644);
+  });
+
   it('refuses to replace a local folder with a file, keeping the folder', async () => {
     fs.mkdirSync(file('a.txt'));
     fs.writeFileSync(file('a.txt/inside'), 'mine\n');
