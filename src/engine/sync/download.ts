@@ -198,9 +198,11 @@ function sameVersion(item: TarItem, remote: FileMeta): boolean {
 /** The container metadata to remember: the listing's when it describes the same version, else the tar header's. */
 function remoteMeta(item: TarItem, listed: FileMeta | undefined): FileMeta {
   const type = item.kind === 'dir' ? 'dir' : item.kind === 'symlink' ? 'symlink' : 'file';
-  // The exec bit counts too: a listing taken just before our own chmod upload landed has the old mode.
-  const same = type !== 'file' || (listed?.size === item.size && listed.mtime === item.mtime && (listed.mode & 0o111) === (item.mode & 0o111));
-  if (listed && listed.type === type && same) return listed;
+  // A listing taken just before our own upload landed may describe the old version: a link's old
+  // target (its size), a file's old exec bit.
+  const same = (l: FileMeta): boolean =>
+    type === 'dir' || (l.size === item.size && (type === 'symlink' || (l.mtime === item.mtime && (l.mode & 0o111) === (item.mode & 0o111))));
+  if (listed && listed.type === type && same(listed)) return listed;
   return { type, size: item.size, mtime: item.mtime, mtimeKey: `${item.mtime}.unknown`, mode: item.mode };
 }
 

@@ -82,7 +82,7 @@ describe('waitForRollout', () => {
     cluster.onRead = (r) => {
       if (r.kind !== 'Deployment' || ++reads !== 2) return;
       cluster.pods[0] = fakePod('web-abc-0', ns, { ...labels, 'pod-template-hash': 'abc' }, 'crash');
-      dep.status = { ...dep.status, readyReplicas: 0, availableReplicas: 0 };
+      dep.status = { ...(dep.status as object), readyReplicas: 0, availableReplicas: 0 };
     };
     const events = new DevEngineEmitter();
     await expect(waitForRollout(cluster, [ref], { deployment: 'web', events, timeoutMs: 60_000, intervalMs: 5, settleMs: 50 })).rejects.toThrow(

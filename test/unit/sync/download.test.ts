@@ -98,6 +98,21 @@ describe('writing container versions over local files', () => {
     expect(fs.statSync(file('run.sh')).mode & 0o777).toBe(0o644);
   });
 
+  it('does not write back our own new link target when the listing predates it (no echo)', async () => {
+    fs.symlinkSync('new-name.txt', file('link'));
+    const f = fakeContext(tree.root);
+    const local = (await lstatMeta(file('link')))!;
+    f.ctx.state.set('link', { type: 'symlink', local, remote: { ...local, mtime: T, mtimeKey: `${T}.000000000` } });
+    // The listing still has the old target `src` (3 bytes); the tar carries the one we uploaded.
+    const staleListing = { ...local, size: 3, mtime: T - 5, mtimeKey: `${T - 5}.000000000` };
+    const result: DownloadResult = { changed: [], conflicts: 0, bytes: 0, ms: 0 };
+    const handlers = writeHandlers(f.ctx, new Map([['link', staleListing]]), () => local, result);
+    await readTar(craftTar([{ header: { name: './link', type: 'symlink', linkname: 'new-name.txt', mtime: new Date(T * 1000) } }]), handlers);
+    await handlers.settle();
+    expect(result.changed).toEqual([]);
+    expect(fs.readlinkSync(file('link'))).toBe('new-name.txt');
+  });
+
   it('refuses to replace a local folder with a file, keeping the folder', async () => {
     fs.mkdirSync(file('a.txt'));
     fs.writeFileSync(file('a.txt/inside'), 'mine\n');
