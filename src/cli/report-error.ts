@@ -1,4 +1,4 @@
-import { scrubSecrets } from '../engine/build/redact.js';
+import { scrubSecrets } from '../engine/secrets.js';
 import { isAbortError } from '../engine/errors.js';
 
 /** The fields of UserError the CLI relies on, checked structurally so any copy of the class works. */

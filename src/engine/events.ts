@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { scrubPayload } from './build/redact.js';
+import { scrubPayload } from './secrets.js';
 
 /**
  * The one contract between the engine and anything that shows its progress

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { parseImageRef } from './image-ref.js';
-import { Redactor } from './redact.js';
+import { Redactor } from '../secrets.js';
 import { resolveCredentials, secretsOf, toAuthConfig, type AuthOptions, type RegistryCredentials } from './registry-auth.js';
 
 /**

@@ -5,7 +5,7 @@ import type { DevEngineEmitter } from '../events.js';
 import type { ContextPlan } from './context.js';
 import { engineMessage, engineUnreachable, followStream, type DockerStreamEvent } from './docker-client.js';
 import { packContext } from './pack-context.js';
-import { scrubSecrets } from './redact.js';
+import { scrubSecrets } from '../secrets.js';
 import { formatBytes, LineBatcher, LineSplitter, parseStep, ProgressThrottle } from './progress.js';
 import type { DockerBuildOptions } from './types.js';
 

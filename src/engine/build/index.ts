@@ -14,7 +14,7 @@ export { CredentialStore } from './credential-store.js';
 export { createPullSecret, pullSecretName, type PullSecret } from './pull-secret.js';
 export { resolveCredentials, dockerConfigPath, type RegistryCredentials } from './registry-auth.js';
 export { parseImageRef, canonicalRepository, registryOf, type ImageRef } from './image-ref.js';
-export { redact, Redactor } from './redact.js';
+export { redact, Redactor } from '../secrets.js';
 export type {
   BuiltImage,
   BuiltImages,

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { DOCKER_HUB, DOCKER_HUB_AUTH_KEY, hostOf } from './image-ref.js';
-import { rememberSecrets } from './redact.js';
+import { rememberSecrets } from '../secrets.js';
 
 /** Credentials for one registry, in the fields the Engine's `X-Registry-Auth` understands. */
 export interface RegistryCredentials {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Cluster, KubeConfig, User } from '@kubernetes/client-node';
-import { rememberPemData, rememberSecrets, scrubSecrets } from '../build/redact.js';
+import { rememberPemData, rememberSecrets, scrubSecrets } from '../secrets.js';
 import { isAbortError, UserError } from '../errors.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/engine/errors.js';
 import { createPullSecret, pullSecretName } from '../../../src/engine/build/pull-secret.js';
 import { describePushError } from '../../../src/engine/build/push.js';
-import { redact, Redactor } from '../../../src/engine/build/redact.js';
+import { redact, Redactor } from '../../../src/engine/secrets.js';
 
 describe('redact', () => {
   it('replaces known secrets, their base64 basic-auth form and credential-shaped text', () => {

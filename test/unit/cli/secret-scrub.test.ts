@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { reportError } from '../../../src/cli/report-error.js';
-import { rememberPemData, rememberSecrets, scrubPayload, scrubSecrets } from '../../../src/engine/build/redact.js';
+import { rememberPemData, rememberSecrets, scrubPayload, scrubSecrets } from '../../../src/engine/secrets.js';
 import { readDockerConfig } from '../../../src/engine/build/registry-auth.js';
 import { UserError } from '../../../src/engine/errors.js';
 import { DevEngineEmitter, type EngineEvent } from '../../../src/engine/events.js';
