@@ -1,9 +1,7 @@
 import { Command } from 'commander';
-import { UserError } from '../engine/errors.js';
 import {
   buildOptions,
   collectList,
-  collectVar,
   kubeContextOption,
   namespaceOption,
   varOption,
@@ -34,11 +32,6 @@ export interface Program {
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-}
-
-/** A command whose engine has not landed: say so and exit 1, never pretend. */
-function notSupported(name: string): CommandRun {
-  return () => Promise.reject(new UserError(`not supported yet: ${name} (coming with the workflow engine)`, 1));
 }
 
 /** Build the `devspace` command tree; implementations are imported only when their command runs. */

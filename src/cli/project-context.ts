@@ -39,6 +39,8 @@ export async function loadProjectConfig(
   vars: Record<string, string> | undefined,
   signal: AbortSignal,
   scope: 'dev' | 'deploy' = 'dev',
+  /** Ask for missing `${VAR}`s on a TTY (not while the dashboard owns the screen). */
+  prompt = true,
 ): Promise<LoadedConfig> {
   const { assertSupported, loadConfig } = await import('../engine/config/index.js');
   const loaded = await untilAborted(
@@ -46,7 +48,7 @@ export async function loadProjectConfig(
       cwd: io.cwd, // finds the same root; messages then name the file relative to where the user is
       env: io.env,
       ...(vars ? { vars } : {}),
-      interactive: io.stdin.isTTY === true,
+      interactive: prompt && io.stdin.isTTY === true,
       prompt: promptFor(io, signal),
     }),
     signal,

@@ -75,6 +75,12 @@ export interface EngineEvents {
   'engine:info': [{ scope: string; message: string }];
   'engine:warning': [Problem];
   'engine:error': [Problem];
+  /**
+   * `dev.autoReload` saw `changed` and is tearing the run down to start a new
+   * one from a fresh config: what the old run reported (images, deployments,
+   * forwards, syncs, problems) no longer holds. Logs stay.
+   */
+  'engine:reload': [{ changed: string[] }];
 
   'build:start': [{ image: string; ref: string; dockerfile: string; context: string }];
   /** The inputs hash matched the cache, so no build ran. */

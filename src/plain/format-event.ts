@@ -41,6 +41,8 @@ export function formatEvent(event: EngineEvent, mem: PlainMemory): PlainLine[] {
   switch (event.type) {
     case 'engine:phase':
       return [{ domain: 'phase', text: event.payload.phase, ts: event.payload.at }];
+    case 'engine:reload':
+      return [{ domain: 'info', subject: 'reload', text: `reloading after changes to ${listOf(event.payload.changed)}` }];
     case 'engine:info':
       return [{ domain: 'info', subject: event.payload.scope, text: event.payload.message }];
     case 'engine:warning':
@@ -153,4 +155,9 @@ export function formatEvent(event: EngineEvent, mem: PlainMemory): PlainLine[] {
       return [head, ...rows];
     }
   }
+}
+
+function listOf(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).join(', ');
+  return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown || 'watched files';
 }

@@ -4,12 +4,20 @@ import type { KubeTarget } from '../../engine/kube/context.js';
 import type { Engine } from '../../engine/pipeline/engine.js';
 import type { DashboardActions } from '../../ui/actions.js';
 
+/** The engine, config and cluster of the current run; an auto reload replaces all three. */
+export interface DevSession {
+  engine: Engine;
+  config: DevspaceConfig;
+  kube: KubeTarget;
+}
+
 /**
  * What the dashboard's keys do in `devspace dev`: a shell in the selected
  * container (the dashboard has handed over the TTY), an analyze pass, and
- * rebuild/redeploy while port forwards, sync and logs keep running.
+ * rebuild/redeploy while port forwards, sync and logs keep running. Each
+ * key reads `session` when pressed, so it acts on the run after a reload.
  */
-export function dashboardActions(engine: Engine, config: DevspaceConfig, kube: KubeTarget, quit: () => void): DashboardActions {
+export function dashboardActions(session: DevSession, quit: () => void): DashboardActions {
   const life = new AbortController();
   return {
     quit() {
@@ -22,12 +30,13 @@ export function dashboardActions(engine: Engine, config: DevspaceConfig, kube: K
       process.kill(process.pid, 'SIGINT');
     },
     rebuild() {
-      void engine.rerun({ build: true });
+      void session.engine.rerun({ build: true });
     },
     redeploy() {
-      void engine.rerun({ deploy: true });
+      void session.engine.rerun({ deploy: true });
     },
     async openTerminal(target: ContainerRef) {
+      const { engine, kube, config } = session;
       const [{ openTerminal }, { terminalCommand }] = await Promise.all([
         import('../../engine/terminal/open-terminal.js'),
         import('../../engine/config/index.js'),
@@ -43,6 +52,7 @@ export function dashboardActions(engine: Engine, config: DevspaceConfig, kube: K
       }
     },
     analyze() {
+      const { engine, kube } = session;
       void (async () => {
         const { analyzeNamespace } = await import('../../engine/analyze/index.js');
         await analyzeNamespace(kube.kubeConfig, kube.namespace, { wait: false, events: engine.events, signal: life.signal }).catch((err: unknown) => {

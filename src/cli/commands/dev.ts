@@ -4,11 +4,13 @@ import { DevEngineEmitter } from '../../engine/events.js';
 import { acquireProjectLock, type ProjectLock } from '../../engine/lock/project-lock.js';
 import { devImplementations } from '../../engine/pipeline/dev-implementations.js';
 import { createEngine } from '../../engine/pipeline/engine.js';
-import { waitForAbort } from '../../engine/pipeline/pipeline.js';
 import type { CommandRun } from '../program.js';
 import { loadProjectConfig, requireProjectRoot, resolveProjectKube } from '../project-context.js';
 import { SIGNAL_EXIT_CODES, trapSignals } from '../signals.js';
-import { dashboardActions } from './dev-actions.js';
+import type { LoadedConfig } from '../../engine/config/index.js';
+import type { KubeTarget } from '../../engine/kube/context.js';
+import { dashboardActions, type DevSession } from './dev-actions.js';
+import { serveWithReload } from './dev-reload.js';
 import { printWarningsUntilUi, startDashboard, startPlain, type Presenter } from './dev-ui.js';
 
 /** The flags of `devspace dev` after commander parsed them. */
@@ -59,49 +61,67 @@ export const runDev: CommandRun = async (opts, _args, io) => {
     process.on('exit', releaseOnExit);
 
     events.send('engine:phase', { phase: 'config', at: Date.now() });
-    const loaded = await loadProjectConfig(io, flags.var, controller.signal);
-    const kube = await resolveProjectKube(loaded, flags, io, controller.signal);
-    events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
-    // A cluster that is not there fails now, not after a build and a push.
-    const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
-    await assertClusterReachable(kube, controller.signal);
+    const load = async (prompt: boolean) => {
+      const loaded = await loadProjectConfig(io, flags.var, controller.signal, 'dev', prompt);
+      const kube = await resolveProjectKube(loaded, flags, io, controller.signal);
+      events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
+      // A cluster that is not there fails now, not after a build and a push.
+      const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
+      await assertClusterReachable(kube, controller.signal);
+      return { loaded, kube };
+    };
+    const { loaded, kube } = await load(true);
 
-    const engine = createEngine({
-      root,
-      config: loaded.config,
-      kube,
-      events,
-      options: {
-        forceBuild: !!flags.forceBuild,
-        forceDeploy: !!flags.forceDeploy,
-        skipPush: !!flags.skipPush,
-        ...(session ? { session } : {}),
-      },
-      pipeline: TEARDOWN,
-      implementations: devImplementations({
-        dev: true,
-        terminal: {
-          onExit: (code) => {
-            terminalExit = code;
-            controller.abort('terminal');
-          },
+    let reloading = false;
+    // -b and -d force the first run; a reload rebuilds and redeploys what its change touched.
+    const makeEngine = (config: LoadedConfig, target: KubeTarget, first = false) =>
+      createEngine({
+        root,
+        config: config.config,
+        kube: target,
+        events,
+        options: {
+          forceBuild: first && !!flags.forceBuild,
+          forceDeploy: first && !!flags.forceDeploy,
+          skipPush: !!flags.skipPush,
+          ...(session ? { session } : {}),
         },
-      }),
-    });
+        pipeline: TEARDOWN,
+        implementations: devImplementations({
+          dev: true,
+          terminal: {
+            onExit: (code) => {
+              if (reloading) return;
+              terminalExit = code;
+              controller.abort('terminal');
+            },
+          },
+        }),
+      });
+    const current: DevSession = { engine: makeEngine(loaded, kube, true), config: loaded.config, kube };
     if (useTui) {
       const header = { project: path.basename(root), context: kube.context, namespace: kube.namespace };
-      presenter = await startDashboard(events, header, dashboardActions(engine, loaded.config, kube, () => controller.abort('quit')));
+      presenter = await startDashboard(events, header, dashboardActions(current, () => controller.abort('quit')));
       stopEarlyWarnings?.();
     }
-    await engine.start(controller.signal).catch((err: unknown) => {
+    await current.engine.start(controller.signal).catch((err: unknown) => {
       // The dashboard stays open on a failed start, Tilt-like: the failure is on screen (the
       // pipeline sent it as `engine:error`), and the rebuild or redeploy key starts it all again.
       if (!useTui || controller.signal.aborted || isAbortError(err)) throw err;
     });
     // Stages run in the background; hold the process open until quit or a signal.
     const keepAlive = setInterval(() => {}, 1 << 30);
-    await waitForAbort(controller.signal).finally(() => clearInterval(keepAlive));
-    await engine.stop();
+    await serveWithReload({
+      root,
+      configFile: loaded.file,
+      session: current,
+      events,
+      signal: controller.signal,
+      load: () => load(false),
+      makeEngine: (l, k) => makeEngine(l, k),
+      setReloading: (on) => (reloading = on),
+    }).finally(() => clearInterval(keepAlive));
+    await current.engine.stop();
     return finish(trap.received, presenter, terminalExit);
   } catch (err) {
     if (controller.signal.aborted && isAbortError(err)) return finish(trap.received, presenter, terminalExit);

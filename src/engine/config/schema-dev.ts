@@ -57,7 +57,7 @@ export const SyncConfigSchema = obj({
   bandwidthLimits: BandwidthLimitsSchema.optional(),
 });
 
-/** `dev.autoReload`: files whose change restarts build, deploy and dev services (not supported yet). */
+/** `dev.autoReload`: files whose change restarts build, deploy and dev services. */
 export const AutoReloadConfigSchema = obj({
   paths: strList('Globs to watch; `**` is supported.').optional(),
   deployments: strList('Deployment names whose chart or manifests are watched.').optional(),

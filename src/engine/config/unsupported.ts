@@ -24,7 +24,6 @@ export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
   { key: 'deployments[].component.options.tillerNamespace', reason: 'Helm v2 Tiller is not used' },
   { key: 'deployments[].component.autoScaling', reason: 'component autoscaling is not implemented' },
   { key: 'deployments[].component.ingress', reason: 'component ingress is not implemented' },
-  { key: 'dev.autoReload', reason: 'auto reload is not implemented' },
 ];
 
 /** One place where the config uses an unsupported key. */

@@ -1,4 +1,4 @@
-import type { ContainerRef, Finding, ForwardState, Phase, PodSummary, Problem, SyncState } from '../../engine/events.js';
+import type { ContainerRef, EngineEvents, Finding, Phase, PodSummary, Problem, SyncState } from '../../engine/events.js';
 
 /**
  * The engine as the dashboard sees it: a projection of events into rows the
@@ -57,16 +57,8 @@ export interface DeploymentView {
   reason?: string;
 }
 
-export interface ForwardView {
-  id: string;
-  bindAddress: string;
-  localPort: number;
-  remotePort: number;
-  pod?: string;
-  state: ForwardState;
-  error?: string;
-  connections: number;
-}
+/** A forward as its last `portforward:state` event described it. */
+export type ForwardView = EngineEvents['portforward:state'][0];
 
 export interface SyncBatchView {
   direction: 'up' | 'down';

@@ -1,5 +1,5 @@
 import type { EngineEvent } from '../../engine/events.js';
-import { type EngineView, type LogSourceView, PROBLEM_LIMIT, sourceKey, upsert } from './engine-view.js';
+import { type EngineView, initialEngineView, type LogSourceView, PROBLEM_LIMIT, sourceKey, upsert } from './engine-view.js';
 import { isFailing } from './workloads.js';
 import { reduceImages } from './reduce-build.js';
 
@@ -11,6 +11,13 @@ export function reduce(state: EngineView, event: EngineEvent, now = 0): EngineVi
   switch (event.type) {
     case 'engine:phase':
       return { ...state, phase: event.payload.phase };
+    case 'engine:reload':
+      return {
+        ...initialEngineView(),
+        sources: state.sources,
+        findings: state.findings,
+        lastInfo: { scope: 'reload', message: `reloading after changes to ${event.payload.changed.join(', ') || 'watched files'}` },
+      };
     case 'engine:info':
       return { ...state, lastInfo: { scope: event.payload.scope, message: event.payload.message } };
     case 'engine:warning':

@@ -29,10 +29,6 @@ async function createPod(key: string, pod: k8s.V1Pod): Promise<void> {
   await core.createNamespacedPod({ namespace: ns[key]!.name, body: pod });
 }
 
-function byKind(findings: Finding[], kind: string): Finding[] {
-  return findings.filter((f) => f.kind === kind);
-}
-
 beforeAll(async () => {
   const keys = ['sched', 'crash', 'pull', 'exit', 'config', 'event', 'ready', 'mount', 'healthy'];
   const made = await Promise.all(keys.map((k) => tempNamespace(kc, `e2e-an-${k}`)));

@@ -23,7 +23,6 @@ import { deploy, noShellImage, noTarImage, podOf } from './images.js';
 
 const kc = testKubeConfig();
 let ns: { name: string; dispose(): Promise<void> };
-let pod: string;
 let project: string;
 const env = (): NodeJS.ProcessEnv => ({ KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG as string });
 
@@ -36,7 +35,7 @@ beforeAll(async () => {
     { name: 'no-shell', image: noShell },
     { name: 'pause', image: `${REGISTRY}/pause:3.10` },
   ]);
-  pod = (await podOf(kc, ns.name, 'broken', 'no-tar')).pod;
+  await podOf(kc, ns.name, 'broken', 'no-tar');
   project = tempDir('hostile-broken-');
   fs.mkdirSync(path.join(project, 'src'));
   fs.writeFileSync(path.join(project, 'src', 'keep.txt'), 'local work\n');

@@ -4,6 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import tarStream from 'tar-stream';
 import type { ContainerRef } from '../../../src/engine/events.js';
 import { BASE_IMAGE, REGISTRY, waitFor } from '../support/testbed.js';
+import { createDeployment } from '../support/workloads.js';
 
 /**
  * Images of hostile or broken containers, built by the test bed's Docker
@@ -122,19 +123,8 @@ export function noShellImage(): Promise<string> {
 }
 
 /** A one-replica Deployment `app` with the given containers (each sleeps unless it has its own command). */
-export async function deploy(kc: k8s.KubeConfig, namespace: string, app: string, containers: k8s.V1Container[]): Promise<void> {
-  const labels = { app };
-  await kc.makeApiClient(k8s.AppsV1Api).createNamespacedDeployment({
-    namespace,
-    body: {
-      metadata: { name: app, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 1, containers } },
-      },
-    },
-  });
+export function deploy(kc: k8s.KubeConfig, namespace: string, app: string, containers: k8s.V1Container[]): Promise<void> {
+  return createDeployment(kc, namespace, app, { containers });
 }
 
 /** The running pod of `app` once every container runs. */

@@ -10,13 +10,13 @@ import { createLogsStage } from '../../../src/engine/logs/index.js';
 import type { EngineContext } from '../../../src/engine/pipeline/dev-stages.js';
 import { bin, ensureBuilt } from '../../unit/cli/helpers.js';
 import { BASE_IMAGE, tempNamespace, testKubeConfig, waitFor, waitForReadyPods } from '../support/testbed.js';
+import { createDeployment } from '../support/workloads.js';
 
 // `devspace logs` and `logs -f` through the built CLI, and the dev logs
 // stage, against a container that writes numbered lines, exits and is
 // restarted by its Deployment (a counter on an emptyDir numbers the runs).
 
 const kc = testKubeConfig();
-const apps = kc.makeApiClient(k8s.AppsV1Api);
 let ns: { name: string; dispose(): Promise<void> };
 let project: string;
 
@@ -40,25 +40,10 @@ function runCli(args: string[]): { done: Promise<number>; out: () => string; err
 }
 
 /** A Deployment whose container writes six numbered lines per run, exits 0 and is restarted. */
-async function createCounter(name: string): Promise<void> {
-  const match = { app: name };
-  await apps.createNamespacedDeployment({
-    namespace: ns.name,
-    body: {
-      metadata: { name, labels: match },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: match },
-        template: {
-          metadata: { labels: match },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            volumes: [{ name: 'data', emptyDir: {} }],
-            containers: [{ name: 'app', image: BASE_IMAGE, command: ['sh', '-c', script], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
-          },
-        },
-      },
-    },
+function createCounter(name: string): Promise<void> {
+  return createDeployment(kc, ns.name, name, {
+    volumes: [{ name: 'data', emptyDir: {} }],
+    containers: [{ name: 'app', image: BASE_IMAGE, command: ['sh', '-c', script], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
   });
 }
 

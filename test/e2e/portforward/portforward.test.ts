@@ -10,6 +10,7 @@ import { resolveKubeTarget } from '../../../src/engine/kube/context.js';
 import type { EngineContext } from '../../../src/engine/pipeline/dev-stages.js';
 import { UserError } from '../../../src/engine/errors.js';
 import { BASE_IMAGE, tempNamespace, testKubeConfig, waitFor, waitForReadyPods } from '../support/testbed.js';
+import { createDeployment } from '../support/workloads.js';
 
 // Port forwarding against real pods: HTTP, many connections, a 200 MB
 // download, half-closed sockets, switching to a new pod after deletion, and
@@ -17,7 +18,6 @@ import { BASE_IMAGE, tempNamespace, testKubeConfig, waitFor, waitForReadyPods } 
 
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
-const apps = kc.makeApiClient(k8s.AppsV1Api);
 const labels = { app: 'pf-web' };
 let ns: { name: string; dispose(): Promise<void> };
 let fwd: ForwardHandle;
@@ -73,23 +73,9 @@ async function readyPod(): Promise<string> {
 
 beforeAll(async () => {
   ns = await tempNamespace(kc, 'pf');
-  await apps.createNamespacedDeployment({
-    namespace: ns.name,
-    body: {
-      metadata: { name: 'web', labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [{ name: 'web', image: BASE_IMAGE, command: ['sh', '-c', script], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }],
-          },
-        },
-      },
-    },
-  });
+  await createDeployment(kc, ns.name, 'web', {
+    containers: [{ name: 'web', image: BASE_IMAGE, command: ['sh', '-c', script], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }],
+  }, { labels });
   await readyPod();
   fwd = await startPortForward(
     kc,

@@ -6,6 +6,7 @@ import { startSync } from '../../../src/engine/sync/index.js';
 import type { SyncHandle } from '../../../src/engine/sync/types.js';
 import { BASE_IMAGE, tempNamespace, testKubeConfig } from '../support/testbed.js';
 import { createSleeper, localTree, recorder, remoteTree, runningPod, settle, sh, tempDir, waitFor } from './support.js';
+import { createDeployment } from '../support/workloads.js';
 
 // The pod goes away (deleted, or replaced by a rollout): sync follows the replacement and loses nothing.
 
@@ -72,19 +73,9 @@ describe('reconnecting', () => {
 
   it('re-attaches after the container crashes and restarts in the same pod', async () => {
     // A container that exits when told to; the kubelet restarts it with a fresh filesystem.
-    await apps.createNamespacedDeployment({
-      namespace: ns.name,
-      body: {
-        metadata: { name: 'crash' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: 'crash' } },
-          template: {
-            metadata: { labels: { app: 'crash' } },
-            spec: { containers: [{ name: 'main', image: BASE_IMAGE, command: ['sh', '-c', 'while [ ! -f /tmp/die ]; do sleep 0.2; done'], workingDir: '/app' }] },
-          },
-        },
-      },
+    await createDeployment(kc, ns.name, 'crash', {
+      terminationGracePeriodSeconds: 30,
+      containers: [{ name: 'main', image: BASE_IMAGE, command: ['sh', '-c', 'while [ ! -f /tmp/die ]; do sleep 0.2; done'], workingDir: '/app' }],
     });
     const ref = await runningPod(kc, ns.name, 'crash');
     const dir = tempDir();

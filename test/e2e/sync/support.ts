@@ -7,6 +7,7 @@ import * as k8s from '@kubernetes/client-node';
 import { DevEngineEmitter, type EngineEvent, type EngineEvents } from '../../../src/engine/events.js';
 import type { ContainerRef } from '../../../src/engine/events.js';
 import { BASE_IMAGE, waitFor } from '../support/testbed.js';
+import { createDeployment } from '../support/workloads.js';
 
 /**
  * Helpers for the sync end-to-end tests: a busybox pod that only sleeps,
@@ -15,25 +16,10 @@ import { BASE_IMAGE, waitFor } from '../support/testbed.js';
  */
 
 /** A Deployment of the base image that sleeps in /app, so a deleted pod is replaced. */
-export async function createSleeper(kc: k8s.KubeConfig, namespace: string, app: string): Promise<void> {
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const labels = { app };
-  await apps.createNamespacedDeployment({
-    namespace,
-    body: {
-      metadata: { name: app, labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            terminationGracePeriodSeconds: 30,
-            containers: [{ name: 'main', image: BASE_IMAGE, command: ['sleep', '100000'], workingDir: '/app' }],
-          },
-        },
-      },
-    },
+export function createSleeper(kc: k8s.KubeConfig, namespace: string, app: string): Promise<void> {
+  return createDeployment(kc, namespace, app, {
+    terminationGracePeriodSeconds: 30,
+    containers: [{ name: 'main', image: BASE_IMAGE, command: ['sleep', '100000'], workingDir: '/app' }],
   });
 }
 

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,12 +12,12 @@ import type { EngineContext } from '../../../src/engine/pipeline/dev-stages.js';
 import { createTerminalStage, openTerminal } from '../../../src/engine/terminal/index.js';
 import { bin, ensureBuilt } from '../../unit/cli/helpers.js';
 import { BASE_IMAGE, tempNamespace, testKubeConfig, waitFor, waitForReadyPods } from '../support/testbed.js';
+import { createDeployment } from '../support/workloads.js';
 
 // `devspace enter` through the built CLI (plain pipes and a real
 // pseudo-terminal) and the dev terminal stage, against a sleeping pod.
 
 const kc = testKubeConfig();
-const apps = kc.makeApiClient(k8s.AppsV1Api);
 let ns: { name: string; dispose(): Promise<void> };
 let project: string;
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG, NO_COLOR: '1' });
@@ -35,21 +35,7 @@ function enter(args: string[], input?: string): Promise<{ code: number; stdout: 
 beforeAll(async () => {
   ensureBuilt();
   ns = await tempNamespace(kc, 'term');
-  const labels = { app: 'shell' };
-  await apps.createNamespacedDeployment({
-    namespace: ns.name,
-    body: {
-      metadata: { name: 'shell', labels },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image: BASE_IMAGE, command: ['sleep', '100000'] }] },
-        },
-      },
-    },
-  });
+  await createDeployment(kc, ns.name, 'shell', { containers: [{ name: 'app', image: BASE_IMAGE, command: ['sleep', '100000'] }] });
   project = mkdtempSync(path.join(tmpdir(), 'devspace-enter-'));
   writeFileSync(
     path.join(project, 'devspace.yaml'),

@@ -6,6 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import tarStream from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid, waitFor, waitForReadyPods } from '../support/testbed.js';
+import { createDeployment } from '../support/workloads.js';
 
 // Issue 3's proof that the test bed is real: an image built by the Docker
 // Engine, pushed to the local registry, deployed with 2 replicas, and the pod
@@ -14,7 +15,6 @@ import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid, waitFor, wait
 const docker = new Docker();
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
-const apps = kc.makeApiClient(k8s.AppsV1Api);
 const repo = `${REGISTRY}/e2e-testbed`;
 const tag = uid(8);
 const image = `${repo}:${tag}`;
@@ -52,23 +52,7 @@ function podNames(pods: k8s.V1Pod[]): string[] {
 beforeAll(async () => {
   await buildAndPush();
   ns = await tempNamespace(kc, 'testbed');
-  await apps.createNamespacedDeployment({
-    namespace: ns.name,
-    body: {
-      metadata: { name: 'web', labels },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [{ name: 'web', image, readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }],
-          },
-        },
-      },
-    },
-  });
+  await createDeployment(kc, ns.name, 'web', { containers: [{ name: 'web', image, readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }] }, { labels, replicas: 2 });
 });
 
 afterAll(async () => {

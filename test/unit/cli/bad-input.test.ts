@@ -174,7 +174,7 @@ describe('ports in devspace.yaml that are not port numbers (built CLI)', () => {
     }
     await Promise.all(PORTS.map(([, yaml], i) => writeFile(path.join(dirs[i]!, 'devspace.yaml'), `version: v1beta2\n${yaml}`)));
     const results: CliResult[] = [];
-    for (const [i, dir] of dirs.entries()) results.push((await runAll([[command]], dir))[0]!);
+    for (const dir of dirs) results.push((await runAll([[command]], dir))[0]!);
     try {
       PORTS.forEach(([name, , message, at], i) => {
         const r = results[i]!;

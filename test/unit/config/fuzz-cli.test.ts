@@ -4,7 +4,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devspace, ensureBuilt, hasStack } from '../cli/helpers.js';
-import { lineLengths, MAX_ISSUES, MAX_LINE, missingKeyCase, referenceCase, unknownKeyCase, unsetVariableCase, wrongTypeCase } from './fuzz-arbitraries.js';
+import { missingKeyCase, referenceCase, unknownKeyCase, unsetVariableCase, wrongTypeCase } from './fuzz-arbitraries.js';
+import { lineLengths, MAX_ISSUES, MAX_LINE } from './fuzz-check.js';
 
 // A sample of the generated files through the built CLI, as a user meets them: `devspace build` in a
 // project folder must exit 2 with `error: devspace.yaml:line:col: ...` lines on stderr, no stack

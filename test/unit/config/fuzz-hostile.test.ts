@@ -4,22 +4,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/engine/config/index.js';
-import {
-  ALL_BASES,
-  assertLocated,
-  CURRENT_BASES,
-  checkCase,
-  plainString,
-  runs,
-  setAt,
-  someValue,
-  Tally,
-  targetsOf,
-  toYaml,
-  VARS,
-  violationOf,
-  type FuzzCase,
-} from './fuzz-arbitraries.js';
+import { ALL_BASES, CURRENT_BASES, plainString, setAt, someValue, targetsOf, toYaml, VARS, violationOf, type FuzzCase } from './fuzz-arbitraries.js';
+import { assertLocated, checkCase, runs, Tally } from './fuzz-check.js';
 
 // Hostile devspace.yaml files: alias bombs and cycles, deep nesting, huge strings, lists and numbers,
 // broken merges and keys, wrong versions, `__proto__` keys, and files that are not UTF-8 text at all.

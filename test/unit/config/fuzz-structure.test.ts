@@ -1,24 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ALL_BASES,
-  checkCase,
-  getAt,
-  missingKeyCase,
-  referenceCase,
-  runs,
-  setAt,
-  someValue,
-  Tally,
-  targetsOf,
-  toYaml,
-  unknownKeyCase,
-  unsetVariableCase,
-  violationOf,
-  wrongSamples,
-  wrongTypeCase,
-  type FuzzCase,
-} from './fuzz-arbitraries.js';
+import { ALL_BASES, getAt, missingKeyCase, referenceCase, setAt, someValue, targetsOf, toYaml, unknownKeyCase, unsetVariableCase, violationOf, wrongSamples, wrongTypeCase, type FuzzCase } from './fuzz-arbitraries.js';
+import { checkCase, runs, Tally } from './fuzz-check.js';
 
 // Valid configs (every version DevSpace v3.5 read) corrupted at one node: wrong types at every schema
 // position, unknown keys, missing keys, broken references and unset variables. Each must end in a

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { isScalar, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALL_BASES, checkCase, loadText, runs, Tally, toYaml, type FuzzCase } from './fuzz-arbitraries.js';
+import { ALL_BASES, toYaml, type FuzzCase } from './fuzz-arbitraries.js';
+import { checkCase, loadText, runs, Tally } from './fuzz-check.js';
 
 // Broken YAML made from valid configs: the text of each base config, written out in a known block style,
 // then corrupted where the YAML spec leaves no valid reading (an unclosed quote or bracket, a tab or a

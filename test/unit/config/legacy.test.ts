@@ -77,10 +77,9 @@ describe('older config versions', () => {
   });
 
   describe('keys that are not supported yet are reported at the old line', () => {
-    it('v1alpha1 auto reload (on by default there) and tiller', async () => {
+    it('v1alpha1 bandwidth limits, kaniko and tiller', async () => {
       const loaded = await load('v1alpha1-full.yaml');
       expect(unsupportedKeysUsed(loaded).map((u) => `${u.line}:${u.column} ${u.path}`)).toEqual([
-        '12:3 dev.autoReload',
         '55:5 dev.sync[0].bandwidthLimits',
         '81:7 images.cache.build.kaniko',
         '93:14 deployments[0].helm.tillerNamespace',

@@ -65,6 +65,13 @@ describe('attachPlainReporter', () => {
     expect(colored.lines()[0]).toContain('\x1b[31m');
   });
 
+  it('says what an auto reload reacts to, naming at most three paths', () => {
+    const { events, lines } = capture();
+    events.send('engine:reload', { changed: ['Dockerfile'] });
+    events.send('engine:reload', { changed: ['a', 'b', 'c', 'd', 'e'] });
+    expect(lines()).toEqual(['info   reload   reloading after changes to Dockerfile', 'info   reload   reloading after changes to a, b, c and 2 more']);
+  });
+
   it('adds timestamps when asked and stops after detach', () => {
     const { events, lines, detach } = capture({ timestamps: true, now: () => new Date(2026, 0, 1, 9, 5, 7).getTime() });
     events.send('engine:info', { scope: 'sync', message: 'watching' });

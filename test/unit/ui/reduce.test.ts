@@ -28,6 +28,14 @@ describe('reduce', () => {
     expect(buildFailure(s)).toEqual({ reason: 'web failed at step 3/4: exit code 2', hint: 'fix the build, then press r to rebuild' });
   });
 
+  it('starts a reloaded run afresh, keeping the log sources and saying why', () => {
+    const before = run([...SESSION, { type: 'engine:error', payload: { scope: 'sync', message: 'stale' } }]);
+    const s = reduce(before, { type: 'engine:reload', payload: { changed: ['Dockerfile', 'package.json'] } });
+    expect(s).toMatchObject({ phase: 'config', images: [], deployments: [], forwards: [], syncs: [], problems: [] });
+    expect(s.sources).toBe(before.sources);
+    expect(s.lastInfo).toEqual({ scope: 'reload', message: 'reloading after changes to Dockerfile, package.json' });
+  });
+
   it('does not mutate its input', () => {
     const before = run(SESSION);
     const frozen = JSON.stringify(before);
