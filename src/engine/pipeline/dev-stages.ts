@@ -30,8 +30,11 @@ export interface EngineContext {
   options: DevOptions;
 }
 
-/** The stages of `devspace dev`, in the order v3.5 runs them. */
-export type DevStageName = 'dependencies' | 'build' | 'push' | 'deploy' | 'ports' | 'sync' | 'auto-reload' | 'terminal' | 'logs';
+/**
+ * The stages of `devspace dev`, in the order v3.5 runs them. Auto reload is
+ * not a stage: it replaces the whole engine (see cli/commands/dev-reload.ts).
+ */
+export type DevStageName = 'dependencies' | 'build' | 'push' | 'deploy' | 'ports' | 'sync' | 'terminal' | 'logs';
 
 /** Real implementations, plugged in as they land; missing ones fail honestly. */
 export type StageImplementations = Partial<Record<DevStageName, Stage<EngineContext>>>;
@@ -44,7 +47,6 @@ export interface StagePlanConfig {
   dev?: {
     ports?: readonly unknown[] | null;
     sync?: readonly unknown[] | null;
-    autoReload?: unknown;
     terminal?: { disabled?: boolean | null } | null;
   } | null;
 }
@@ -56,7 +58,6 @@ const FEATURES: Record<DevStageName, string> = {
   deploy: 'deploying',
   ports: 'port forwarding',
   sync: 'file sync',
-  'auto-reload': 'auto reload',
   terminal: 'the dev terminal',
   logs: 'streaming logs',
 };
@@ -85,7 +86,6 @@ export function planDevStages(config: StagePlanConfig, options: DevOptions = {})
   if (count(config.deployments)) plan.push('deploy');
   if (count(config.dev?.ports)) plan.push('ports');
   if (count(config.dev?.sync)) plan.push('sync');
-  if (config.dev?.autoReload) plan.push('auto-reload');
   // v3.5: the terminal opens unless disabled; then container logs are attached instead.
   plan.push(options.session ?? (config.dev?.terminal?.disabled ? 'logs' : 'terminal'));
   return plan;

@@ -16,7 +16,7 @@ describe('planDevStages', () => {
       deployments: [{ name: 'api' }],
       dev: { ports: [{}], sync: [{}], autoReload: { paths: ['x'] } },
     };
-    expect(planDevStages(full)).toEqual(['build', 'push', 'deploy', 'ports', 'sync', 'auto-reload', 'terminal']);
+    expect(planDevStages(full)).toEqual(['build', 'push', 'deploy', 'ports', 'sync', 'terminal']);
     expect(planDevStages(full, { skipPush: true })).not.toContain('push');
     expect(planDevStages({ dev: { terminal: { disabled: true } } })).toEqual(['logs']);
   });
