@@ -15,7 +15,7 @@ case "${1:-}" in
   up)     . "$HERE/lib/install.sh"; . "$HERE/lib/images.sh"; . "$HERE/lib/pki.sh"; . "$HERE/lib/cluster.sh"; . "$HERE/lib/down.sh"; testbed_up ;;
   down)   . "$HERE/lib/down.sh"; testbed_down ;;
   status) . "$HERE/lib/cluster.sh"; testbed_status ;;
-  build)  . "$HERE/lib/install.sh"; require_root_linux; ensure_packages; ensure_binary ;;
+  build)  . "$HERE/lib/install.sh"; require_root_linux; ensure_packages; ensure_binary; ensure_helm ;;
   restart) . "$HERE/lib/cluster.sh"; . "$HERE/lib/down.sh"; testbed_restart "${2:-}" "${3:-0}" ;;
   *) echo "usage: testbed.sh up|down|status|build|restart apiserver [seconds-down]" >&2; exit 2 ;;
 esac

@@ -145,10 +145,12 @@ testbed_up() {
   require_root_linux
   local start=$SECONDS
   if [ -x "$BIN" ] && [ -f "$PKI/ca.crt" ] && all_up >/dev/null 2>&1; then
+    ensure_helm
     install_kubeconfig; say "already up ($((SECONDS - start)) s)"; print_usage; return 0
   fi
   ensure_packages
   ensure_binary
+  ensure_helm
   # Processes of an earlier run that were killed (a session ending, kill -9)
   # leave pods, mounts, interfaces and pid files behind: clear them first.
   if stale_run; then

@@ -5,6 +5,9 @@ RUN=/run/devspace-testbed
 LOGS=$STATE/logs
 PKI=$STATE/pki
 BIN=$STATE/bin/localk8s
+# Helm 3, built from its upstream module (only the Helm deployment tests use it).
+HELM_VERSION=v3.22.0
+HELM_BIN=$STATE/helm/bin/helm
 REPO_ROOT="$(cd "$HERE/.." && pwd)"
 KUBECONFIG_OUT="$REPO_ROOT/testbed/kubeconfig"
 REGISTRY=127.0.0.1:5000

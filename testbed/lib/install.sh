@@ -45,3 +45,20 @@ version_ldflags() {
     printf -- '-X %s.gitVersion=%s -X %s.gitMajor=1 -X %s.gitMinor=%s -X %s.gitTreeState=clean ' "$p" "$v" "$p" "$p" "$minor" "$p"
   done
 }
+
+# Helm for the Helm deployment tests, built once per version into its own folder
+# (tests put it on PATH; nothing else on the machine sees it). A failed build is
+# a warning, not a failure: the cluster still comes up, and the Helm tests say why.
+ensure_helm() {
+  if [ -x "$HELM_BIN" ] && [ "$(cat "$HELM_BIN.version" 2>/dev/null)" = "$HELM_VERSION" ]; then return 0; fi
+  command -v go >/dev/null || { say "warning: no Go, so no helm for the Helm tests"; return 0; }
+  mkdir -p "$(dirname "$HELM_BIN")" "$LOGS"
+  say "building helm $HELM_VERSION from its upstream module (cold: about 5-10 min on 2 cores; cached after)"
+  local start=$SECONDS
+  if ! GOBIN="$(dirname "$HELM_BIN")" go install -trimpath -ldflags "-s -w" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >"$LOGS/helm-build.log" 2>&1; then
+    say "warning: building helm failed (see $LOGS/helm-build.log); the Helm deployment tests will fail"
+    return 0
+  fi
+  echo "$HELM_VERSION" > "$HELM_BIN.version"
+  say "built $HELM_BIN in $((SECONDS - start)) s"
+}

@@ -1,17 +1,12 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
-import { readStatus } from './helpers.js';
+import { readStatus, REPO_ROOT, run, runCli, type Run } from './helpers.js';
 
 // `devspace build`, `deploy` and `purge` through the built CLI, as a user runs them.
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = path.join(REPO_ROOT, 'bin/devspace.js');
 const kc = testKubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const apps = kc.makeApiClient(k8s.AppsV1Api);
@@ -20,23 +15,7 @@ const image = `${REGISTRY}/ds-e2e-cli-${uid()}`;
 let ns: { name: string; dispose(): Promise<void> };
 let project: Awaited<ReturnType<typeof tempProject>>;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 300_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const devspace = (args: string[], cwd = project.root): Promise<Run> =>
-  run(process.execPath, [CLI, ...args], cwd, { KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG as string });
+const devspace = (args: string[], cwd = project.root): Promise<Run> => runCli(args, cwd);
 
 const DEVSPACE_YAML = `version: v1beta2
 images:

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import type { EngineEvent, EngineEventName, EngineEvents } from '../../../src/engine/events.js';
 import { DevEngineEmitter } from '../../../src/engine/events.js';
@@ -49,4 +52,29 @@ export function failure(p: Promise<unknown>): Promise<Error & { hint?: string; e
     },
     (err: unknown) => err as Error & { hint?: string; exitCode?: number },
   );
+}
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = path.join(REPO_ROOT, 'bin/devspace.js');
+
+/** How a command ended and what it printed. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command to its end (5 min at most), colours off. */
+export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 300_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The built `devspace` CLI against the test bed. */
+export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return run(process.execPath, [CLI, ...args], cwd, { KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG as string, ...env });
 }

@@ -10,6 +10,8 @@ import * as k8s from '@kubernetes/client-node';
 
 export const REGISTRY = '127.0.0.1:5000';
 export const BASE_IMAGE = `${REGISTRY}/devspace-base:busybox`;
+/** Where the test bed builds Helm (testbed/lib/install.sh `ensure_helm`); only Helm tests put it on PATH. */
+export const HELM_DIR = '/var/lib/devspace-testbed/helm/bin';
 
 /** The test bed's kubeconfig (global-setup has checked it exists). */
 export function testKubeConfig(): k8s.KubeConfig {
