@@ -78,10 +78,11 @@ export async function serveWithReload(opts: ReloadLoopOptions): Promise<void> {
         events.send('engine:error', { scope: 'reload', message: err.message, hint: 'the running app was kept; fix it and save to reload' });
         continue;
       }
-      events.send('engine:reload', { changed });
       opts.setReloading(true);
       await session.engine.stop().finally(() => opts.setReloading(false));
       if (signal.aborted) break;
+      // After the teardown, so what the old run said while stopping does not outlive the reset.
+      events.send('engine:reload', { changed });
       Object.assign(session, { config: next.loaded.config, kube: next.kube, engine: opts.makeEngine(next.loaded, next.kube) });
       const patterns = reloadPatterns(next.loaded.config, path.relative(opts.root, next.loaded.file));
       // Without autoReload in the new config, devspace.yaml is still watched: the change that removed it may be undone.

@@ -14,7 +14,8 @@ export function reduce(state: EngineView, event: EngineEvent, now = 0): EngineVi
     case 'engine:reload':
       return {
         ...initialEngineView(),
-        sources: state.sources,
+        // Their lines stay readable; the new run's log stage marks the containers it streams again.
+        sources: state.sources.map((s) => (s.ref && s.state !== 'ended' ? { ...s, state: 'ended' as const } : s)),
         findings: state.findings,
         lastInfo: { scope: 'reload', message: `reloading after changes to ${event.payload.changed.join(', ') || 'watched files'}` },
       };

@@ -32,7 +32,8 @@ describe('reduce', () => {
     const before = run([...SESSION, { type: 'engine:error', payload: { scope: 'sync', message: 'stale' } }]);
     const s = reduce(before, { type: 'engine:reload', payload: { changed: ['Dockerfile', 'package.json'] } });
     expect(s).toMatchObject({ phase: 'config', images: [], deployments: [], forwards: [], syncs: [], problems: [] });
-    expect(s.sources).toBe(before.sources);
+    expect(s.sources.map((x) => x.key)).toEqual(before.sources.map((x) => x.key));
+    expect(s.sources.find((x) => x.ref)?.state).toBe('ended');
     expect(s.lastInfo).toEqual({ scope: 'reload', message: 'reloading after changes to Dockerfile, package.json' });
   });
 
