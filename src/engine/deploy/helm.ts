@@ -143,7 +143,9 @@ export async function runHelm(args: readonly string[], inv: HelmInvocation, what
       if (code === 0) return resolve(out);
       const lines = redact(err || out).split('\n').map((l) => l.trim()).filter(Boolean);
       const last = lines.filter((l) => !/^(WARNING|walk\.go)/.test(l)).pop() ?? `exit code ${code}`;
-      reject(new UserError(`${what}: ${last.replace(/^Error: /, '')}`, 1));
+      // `repo update` says why on stdout, under "Unable to get an update", and only "Failed to update" on stderr.
+      const why = /Unable to get an update from[^\n]*\n\s*([^\n]+)/.exec(redact(out))?.[1]?.trim();
+      reject(new UserError(`${what}: ${why ?? last.replace(/^Error: /, '')}`, 1));
     });
   });
 }
@@ -166,22 +168,40 @@ export async function installRelease(
     const file = path.join(dir, 'values.yaml');
     await writeFile(file, stringifyYaml(values), { mode: 0o600 });
     const chart = helm.chart;
-    const args = ['upgrade', '--install', name, chartDir ?? chart.name, '--namespace', namespace, '--values', file];
-    if (!chartDir && chart.repo) args.push('--repo', chart.repo);
+    const secretInv = { ...inv, secrets: [chart.password ?? ''] };
+    const source = chartDir ? { ref: chartDir, flags: [] } : chart.repo ? await repoSource(chart, dir, secretInv) : { ref: chart.name, flags: [] };
+    const args = ['upgrade', '--install', name, source.ref, '--namespace', namespace, '--values', file, ...source.flags];
     if (chart.version) args.push('--version', chart.version);
-    if (chart.username) args.push('--username', chart.username);
-    if (chart.password) args.push('--password', chart.password);
     if (helm.wait) args.push('--wait');
     if (helm.timeout) args.push('--timeout', `${helm.timeout}s`);
     if (helm.force) args.push('--force');
     // Helm 3's answer to v3.5's `rollback: true`: undo a failed upgrade.
     if (helm.rollback) args.push('--atomic');
-    await runHelm(args, { ...inv, secrets: [chart.password ?? ''] }, `helm upgrade of release ${name} failed`);
+    await runHelm(args, secretInv, `helm upgrade of release ${name} failed`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   const manifest = await runHelm(['get', 'manifest', name, '--namespace', namespace], inv, `cannot read release ${name}`);
   return parseManifestText(manifest, `helm release ${name}`);
+}
+
+// The name the chart repository gets in the private repositories file.
+const REPO_ALIAS = 'devspace-chart';
+
+/**
+ * How `helm upgrade` finds a chart in a repository. Without credentials,
+ * `--repo`. With them, a private repositories file (0600, in `dir`, deleted
+ * with it) and its own index cache: `--username`/`--password` would put the
+ * password on the command line, where every user of the machine can read it.
+ */
+async function repoSource(chart: HelmConfig['chart'], dir: string, inv: HelmInvocation): Promise<{ ref: string; flags: string[] }> {
+  if (!chart.username && !chart.password) return { ref: chart.name, flags: ['--repo', chart.repo!] };
+  const config = path.join(dir, 'repositories.yaml');
+  const entry = { name: REPO_ALIAS, url: chart.repo, username: chart.username ?? '', password: chart.password ?? '' };
+  await writeFile(config, stringifyYaml({ apiVersion: '', generated: '0001-01-01T00:00:00Z', repositories: [entry] }), { mode: 0o600 });
+  const flags = ['--repository-config', config, '--repository-cache', path.join(dir, 'cache')];
+  await runHelm(['repo', 'update', REPO_ALIAS, '--fail-on-repo-update-fail', ...flags], inv, `cannot read the chart repository ${chart.repo}`);
+  return { ref: `${REPO_ALIAS}/${chart.name}`, flags };
 }
 
 /** `helm uninstall`; a release that is already gone is fine. Returns false then. */

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
 import { BASE_IMAGE, HELM_DIR, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
+import { chartFiles, chartValues, helm } from './helm-chart.js';
 import { readStatus, REPO_ROOT, run, runCli, type Run } from './helpers.js';
 
 // Helm deployments with the real Helm 3 the test bed builds: a local chart gets the freshly built image
@@ -13,53 +13,23 @@ import { readStatus, REPO_ROOT, run, runCli, type Run } from './helpers.js';
 const kc = testKubeConfig();
 const apps = kc.makeApiClient(k8s.AppsV1Api);
 const image = `${REGISTRY}/ds-e2e-helm-${uid()}`;
-const helm = path.join(HELM_DIR, 'helm');
 const env = { PATH: `${HELM_DIR}${path.delimiter}${process.env.PATH ?? ''}` };
 
 let ns: { name: string; dispose(): Promise<void> };
 let project: Awaited<ReturnType<typeof tempProject>>;
 
 const devspace = (args: string[]): Promise<Run> => runCli(args, project.root, env);
-const helmCli = (args: string[]): Promise<Run> => run(helm, [...args, '--namespace', ns.name], project.root, { KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG as string });
-
-const VALUES = (replicas: number) => `image: ${image}\nreplicas: ${replicas}\nmessage: from-the-chart\n`;
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  replicas: {{ .Values.replicas }}
-  selector: {matchLabels: {app: {{ .Release.Name }}}}
-  template:
-    metadata: {labels: {app: {{ .Release.Name }}}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: web
-        image: {{ .Values.image | quote }}
-        env: [{name: MESSAGE, value: {{ .Values.message | quote }}}]
-        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
-`;
-const SERVICE = `apiVersion: v1
-kind: Service
-metadata: {name: {{ .Release.Name }}}
-spec:
-  selector: {app: {{ .Release.Name }}}
-  ports: [{port: 80, targetPort: 8080}]
-`;
+const helmCli = (args: string[]): Promise<Run> => run(helm(), [...args, '--namespace', ns.name], project.root, { KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG as string });
 
 beforeAll(async () => {
-  if (!existsSync(helm)) throw new Error(`no helm at ${helm}: testbed.sh up builds it (see ${path.join('/var/lib/devspace-testbed/logs', 'helm-build.log')})`);
+  helm(); // fails now, with the reason, when the test bed has no helm
   const build = await run('npm', ['run', 'build'], REPO_ROOT);
   if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
   ns = await tempNamespace(kc, 'e2e-helm');
   project = await tempProject({
     'devspace.yaml': `version: v1beta2\nimages:\n  app:\n    image: ${image}\ndeployments:\n- name: shop\n  helm:\n    chart:\n      name: ./chart\n    values:\n      message: from-devspace\n`,
     Dockerfile: `FROM ${BASE_IMAGE}\nRUN mkdir -p /www && echo helm > /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
-    'chart/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.1.0\n',
-    'chart/values.yaml': VALUES(1),
-    'chart/templates/deployment.yaml': DEPLOYMENT,
-    'chart/templates/service.yaml': SERVICE,
+    ...chartFiles('chart', image, 1),
   });
 }, 300_000);
 
@@ -93,7 +63,7 @@ describe('helm deployments with the real helm', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^deploy\s+shop\s+skipped: nothing changed/m);
 
-    await project.write('chart/values.yaml', VALUES(2));
+    await project.write('chart/values.yaml', chartValues(image, 2));
     const edited = await devspace(['deploy', '-n', ns.name]);
     expect(edited.stderr).toBe('');
     expect(edited.code).toBe(0);

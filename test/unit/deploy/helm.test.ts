@@ -107,12 +107,25 @@ describe('helm deployments', () => {
     expect(record).toMatchObject({ type: 'helm', objects: [{ kind: 'Service', name: 'shop' }, { kind: 'Deployment', name: 'shop' }] });
   });
 
-  it('passes repository charts, force and rollback (as --atomic), and keeps the password out of errors', async () => {
-    env.HELM_FAIL = 'failed to fetch chart with password hunter2';
-    const cfg = config({ chart: { name: 'shop', repo: 'https://charts.example.com', version: '1.2.3', username: 'me', password: 'hunter2' }, force: true, rollback: true, wait: false, timeout: undefined });
-    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, env })).rejects.toThrow('deployment shop: helm upgrade of release shop failed: failed to fetch chart with password ***');
+  it('passes repository charts, force and rollback (as --atomic)', async () => {
+    const cfg = config({ chart: { name: 'shop', repo: 'https://charts.example.com', version: '1.2.3' }, force: true, rollback: true, wait: false, timeout: undefined });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, env });
     const [upgrade] = await helmCalls();
-    expect(upgrade).toMatch(/^upgrade --install shop shop --namespace dev --values \S+ --repo https:\/\/charts\.example\.com --version 1\.2\.3 --username me --password hunter2 --force --atomic$/);
+    expect(upgrade).toMatch(/^upgrade --install shop shop --namespace dev --values \S+ --repo https:\/\/charts\.example\.com --version 1\.2\.3 --force --atomic$/);
+  });
+
+  it('gives repository credentials to helm in a private file, never as arguments, and keeps the password out of errors', async () => {
+    const cfg = config({ chart: { name: 'shop', repo: 'https://charts.example.com', version: '1.2.3', username: 'me', password: 'hunter2' } });
+    await deployAll({ root: project.root, rolloutSettleMs: 0, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, env });
+    const [update, upgrade] = await helmCalls();
+    expect(update).toMatch(/^repo update devspace-chart --fail-on-repo-update-fail --repository-config (\S+\/repositories\.yaml) --repository-cache \S+$/);
+    expect(upgrade).toMatch(/^upgrade --install shop devspace-chart\/shop --namespace dev --values \S+ --repository-config \S+ --repository-cache \S+ --version 1\.2\.3 --wait/);
+    expect(await readFile(env.HELM_LOG!, 'utf8')).not.toMatch(/hunter2|--password|--username/);
+
+    env.HELM_FAIL = 'failed to fetch index with password hunter2';
+    await expect(deployAll({ root: project.root, rolloutSettleMs: 0, force: true, config: cfg, kube: fakeKube(), events: recordingEmitter().events, cluster, env })).rejects.toThrow(
+      'deployment shop: cannot read the chart repository https://charts.example.com: failed to fetch index with password ***',
+    );
   });
 
   it('purge uninstalls the release and waits for its recorded objects', async () => {
