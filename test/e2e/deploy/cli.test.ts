@@ -1,9 +1,8 @@
-import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
-import { readStatus, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { readStatus, removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
 
 // `devspace build`, `deploy` and `purge` through the built CLI, as a user runs them.
 
@@ -61,9 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ns?.dispose();
   await project?.dispose();
-  const docker = new Docker();
-  const mine = await docker.listImages({ filters: { reference: [image] } }).catch(() => []);
-  for (const img of mine) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+  await removeImages(image);
 });
 
 describe('devspace build / deploy / purge (built CLI)', () => {

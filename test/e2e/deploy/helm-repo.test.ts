@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
 import { chartFiles, helm } from './helm-chart.js';
-import { REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
 
 // A chart from a password-protected chart repository (a loopback HTTP server with Basic auth), installed
 // with the real helm. The password reaches the repository and never helm's command line or our output.
@@ -85,6 +85,7 @@ afterAll(async () => {
   await ns?.dispose();
   await project?.dispose();
   await new Promise((resolve) => server?.close(resolve));
+  await removeImages(image);
 });
 
 describe('helm charts from a password-protected repository', () => {

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
 import { BASE_IMAGE, HELM_DIR, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
 import { chartFiles, chartValues, helm } from './helm-chart.js';
-import { readStatus, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { readStatus, removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
 
 // Helm deployments with the real Helm 3 the test bed builds: a local chart gets the freshly built image
 // through its values, is waited for, skipped when nothing changed, upgraded on a chart edit, and uninstalled.
@@ -36,9 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ns?.dispose();
   await project?.dispose();
-  const docker = new Docker();
-  const mine = await docker.listImages({ filters: { reference: [image] } }).catch(() => []);
-  for (const img of mine) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
+  await removeImages(image);
 });
 
 describe('helm deployments with the real helm', () => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
 import * as k8s from '@kubernetes/client-node';
 import type { EngineEvent, EngineEventName, EngineEvents } from '../../../src/engine/events.js';
 import { DevEngineEmitter } from '../../../src/engine/events.js';
@@ -77,4 +78,11 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
 /** The built `devspace` CLI against the test bed. */
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return run(process.execPath, [CLI, ...args], cwd, { KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG as string, ...env });
+}
+
+/** Remove the local Docker images of a repository a test built (tags stay in the registry). */
+export async function removeImages(repository: string): Promise<void> {
+  const docker = new Docker();
+  const mine = await docker.listImages({ filters: { reference: [repository] } }).catch(() => []);
+  for (const img of mine) await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
 }

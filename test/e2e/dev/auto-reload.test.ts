@@ -1,11 +1,11 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, ensureBuilt } from '../../unit/cli/helpers.js';
+import { ensureBuilt } from '../../unit/cli/helpers.js';
+import { startDev } from '../faults/support.js';
 import { BASE_IMAGE, freePort, REGISTRY, testKubeConfig, uid, waitFor } from '../support/testbed.js';
 
 // dev.autoReload on the real test bed: a Dockerfile edit rebuilds, redeploys and re-forwards in the
@@ -49,18 +49,6 @@ const config = (): string =>
     '',
   ].join('\n');
 
-function startDev(): { child: ChildProcessWithoutNullStreams; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, 'dev', '--no-tui', '-n', namespace], {
-    cwd: project,
-    env: { ...process.env, KUBECONFIG: process.env.DEVSPACE_TEST_KUBECONFIG, NO_COLOR: '1' },
-  });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (out += c));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exit };
-}
-
 const page = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3000) })).text();
 const pageIs = (want: string) => async () => ((await page().catch(() => '')).trim() === want ? true : undefined);
 const count = (text: string, re: RegExp): number => text.match(new RegExp(re.source, 'g'))?.length ?? 0;
@@ -80,7 +68,7 @@ afterAll(async () => {
 
 describe('dev.autoReload', () => {
   it('rebuilds, redeploys and forwards again after a Dockerfile edit; waits out a broken config', async () => {
-    const dev = startDev();
+    const dev = startDev(project, ['-n', namespace]);
     try {
       await waitFor(pageIs('v1'), 180_000, `v1 on 127.0.0.1:${port}\n${dev.output()}`);
       expect(dev.output()).toMatch(/watching 2 path patterns for auto reload/);
