@@ -41,7 +41,24 @@ export async function assertClusterReachable(kube: KubeTarget, signal: AbortSign
       if (err.status === 401) throw new UserError(`${where} rejected its credentials (401 Unauthorized)`, 1, 'log in again or refresh the kubeconfig');
       return;
     }
+    // Through a proxy, a refused connection is the proxy's: say so, or the user checks a healthy cluster.
+    const proxy = proxyOf(kube);
+    if (proxy) throw new UserError(`cannot reach ${where} through the proxy ${proxy} (proxy-url in the kubeconfig): ${networkWords(err)}`, 1, 'is the proxy running? check proxy-url in the kubeconfig');
     throw new UserError(`cannot reach ${where}: ${networkWords(err)}`, 1, hint);
+  }
+}
+
+/** The cluster's proxy-url without credentials, or undefined. */
+function proxyOf(kube: KubeTarget): string | undefined {
+  const raw = kube.kubeConfig.getCurrentCluster()?.proxyUrl;
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return 'set as proxy-url';
   }
 }
 

@@ -45,6 +45,22 @@ describe('assertClusterReachable', () => {
     expect(err).toMatchObject({ exitCode: 1, message: 'cannot reach the Kubernetes API server at https://127.0.0.1:1 (kube context "ctx"): connection refused' });
   });
 
+  it('a refused proxy is named as the proxy, without its password', async () => {
+    const t = target('https://127.0.0.1:2');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: 'https://127.0.0.1:2', skipTLSVerify: true, proxyUrl: 'http://me:proxy-secret@127.0.0.1:1' }],
+      users: [{ name: 'u', token: 'not-a-real-token' }],
+      contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
+      currentContext: 'ctx',
+    });
+    const err = (await check({ ...t, kubeConfig: kc })) as UserError;
+    expect(err.message).toBe(
+      'cannot reach the Kubernetes API server at https://127.0.0.1:2 (kube context "ctx") through the proxy http://127.0.0.1:1 (proxy-url in the kubeconfig): connection refused',
+    );
+    expect(err.hint).toBe('is the proxy running? check proxy-url in the kubeconfig');
+  });
+
   it('a server that never answers is given up on after the timeout', async () => {
     const silent = net.createServer((s) => s.on('error', () => undefined));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
