@@ -28,7 +28,7 @@ export const HelmConfigSchema = obj({
 export const KubectlConfigSchema = obj({
   cmdPath: str('kubectl binary. Default `kubectl`.').optional(),
   manifests: strList('Manifest files or directories; `*` characters are stripped (`kube/*` means `kube/`).'),
-  kustomize: bool('Apply with `--kustomize` (not supported yet).').optional(),
+  kustomize: bool('Each manifests entry is a kustomization folder, rendered with `<cmdPath> kustomize`.').optional(),
   flags: strList('Extra arguments for `kubectl apply`.').optional(),
 }).describe('Apply Kubernetes manifests.');
 

@@ -19,7 +19,6 @@ export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
   { key: 'dependencies', reason: 'dependencies on other DevSpace projects are not implemented' },
   { key: 'images.*.build.kaniko', reason: 'in-cluster kaniko builds need a public executor image' },
   { key: 'dev.sync[].bandwidthLimits', reason: 'sync bandwidth limits are not implemented' },
-  { key: 'deployments[].kubectl.kustomize', reason: 'kustomize deployments are not implemented' },
   { key: 'deployments[].helm.tillerNamespace', reason: 'Helm v2 Tiller is not used' },
   { key: 'deployments[].component.options.tillerNamespace', reason: 'Helm v2 Tiller is not used' },
   { key: 'deployments[].component.autoScaling', reason: 'component autoscaling is not implemented' },

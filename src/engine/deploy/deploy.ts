@@ -101,11 +101,13 @@ async function deployOne(
   events.send('deploy:start', { deployment, type, namespace });
   const key = { name: deployment, context: kube.context, namespace };
   try {
-    if (d.kubectl?.cmdPath || d.kubectl?.flags?.length) {
-      events.send('engine:warning', { scope: `deploy:${deployment}`, message: `${where}.kubectl cmdPath and flags are ignored: manifests are applied through the API (server-side apply), not the kubectl binary` });
+    const ignored = [d.kubectl?.cmdPath && !d.kubectl.kustomize ? 'cmdPath' : '', d.kubectl?.flags?.length ? 'flags' : ''].filter(Boolean);
+    if (ignored.length) {
+      const what = `${where}.kubectl ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored`;
+      events.send('engine:warning', { scope: `deploy:${deployment}`, message: `${what}: manifests are applied through the API (server-side apply), not the kubectl binary` });
     }
     await prepare();
-    const rendered = await renderDeployment(opts.root, d, where, images.refs, signal);
+    const rendered = await renderDeployment(opts.root, d, where, images.refs, { ...(signal ? { signal } : {}), ...(opts.env ? { env: opts.env } : {}) });
     const hash = deployHash({ deployment: d, rendered, namespace, context: kube.context, ...(kube.server ? { server: kube.server } : {}), ids: images.ids });
     const previous = findRecord(await readDeployRecords(opts.root), deployment, kube.context, namespace);
     if (!opts.force && previous?.hash === hash) {

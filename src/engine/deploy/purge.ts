@@ -111,7 +111,7 @@ async function purgeOne(
   let refs = record?.objects;
   if (!refs) {
     // No record (never deployed from here, or the cache was removed): delete what the manifests describe now.
-    const rendered = await renderDeployment(opts.root, d, where, new Map(), opts.signal);
+    const rendered = await renderDeployment(opts.root, d, where, new Map(), { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.env ? { env: opts.env } : {}) });
     refs = sortForApply(await placeObjects(cluster, rendered.objects ?? [], namespace)).map((o) => refOf(o.object));
   }
   return deleteAndWait(cluster, key, refs, opts);

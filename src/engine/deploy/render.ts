@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { renderComponent } from './component.js';
 import { chartDigest, helmValues, localChartDir } from './helm.js';
 import { replaceImageRefs, type ImageRefs } from './image-refs.js';
+import { renderKustomizations } from './kustomize.js';
 import { loadManifests } from './manifests.js';
 import type { SourcedObject } from './types.js';
 
@@ -68,10 +69,20 @@ export async function imageRefsFor(root: string, config: Pick<DevspaceConfig, 'i
 }
 
 /** Read manifests or render the component, with image references replaced; Helm gets its merged values. */
-export async function renderDeployment(root: string, d: DeploymentConfig, where: string, refs: ImageRefs, signal?: AbortSignal): Promise<RenderedDeployment> {
+export async function renderDeployment(
+  root: string,
+  d: DeploymentConfig,
+  where: string,
+  refs: ImageRefs,
+  opts: { signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+): Promise<RenderedDeployment> {
+  const { signal } = opts;
   const type = deploymentType(d, where);
   if (type === 'kubectl') {
-    const { objects } = await loadManifests(root, d.kubectl!.manifests, `${where}.kubectl.manifests`);
+    const kubectl = d.kubectl!;
+    const { objects } = kubectl.kustomize
+      ? await renderKustomizations(root, kubectl, `${where}.kubectl`, opts)
+      : await loadManifests(root, kubectl.manifests, `${where}.kubectl.manifests`);
     const used = new Set<string>();
     const replaced = objects.map(({ object, source }) => {
       const r = replaceImageRefs(object, refs, 'image-keys');

@@ -97,7 +97,6 @@ describe('older config versions', () => {
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).message.split('\n')).toEqual([
         'devspace.yaml:24:7: images.worker.build.kaniko: not supported yet: `images.*.build.kaniko` (in-cluster kaniko builds need a public executor image)',
-        'devspace.yaml:46:16: deployments[1].kubectl.kustomize: not supported yet: `deployments[].kubectl.kustomize` (kustomize deployments are not implemented)',
       ]);
     });
 

@@ -16,7 +16,6 @@ describe('keys that parse but are not implemented yet', () => {
       'dependencies',
       'images.*.build.kaniko',
       'dev.sync[].bandwidthLimits',
-      'deployments[].kubectl.kustomize',
       'deployments[].helm.tillerNamespace',
       'deployments[].component.options.tillerNamespace',
       'deployments[].component.autoScaling',
@@ -32,7 +31,6 @@ describe('keys that parse but are not implemented yet', () => {
       '106:5 deployments[0].component.ingress',
       '123:24 deployments[0].component.options.tillerNamespace',
       '136:22 deployments[1].helm.tillerNamespace',
-      '146:16 deployments[2].kubectl.kustomize',
       '180:5 dev.sync[0].bandwidthLimits',
       '193:1 dependencies',
     ]);
@@ -52,7 +50,7 @@ describe('keys that parse but are not implemented yet', () => {
   });
 
   it('turns uses into one ConfigError saying "not supported yet"', async () => {
-    const loaded = await parse('deployments:\n- name: k\n  kubectl:\n    manifests: [a]\n    kustomize: true\n');
+    const loaded = await parse('deployments:\n- name: k\n  component:\n    containers: [{image: a}]\n    ingress: {rules: [{host: a.b}]}\n');
     let err: unknown;
     try {
       assertSupported(loaded, 'devspace.yaml');
@@ -61,7 +59,7 @@ describe('keys that parse but are not implemented yet', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toBe(
-      'devspace.yaml:5:16: deployments[0].kubectl.kustomize: not supported yet: `deployments[].kubectl.kustomize` (kustomize deployments are not implemented)',
+      'devspace.yaml:5:14: deployments[0].component.ingress: not supported yet: `deployments[].component.ingress` (component ingress is not implemented)',
     );
     expect(() => assertSupported({ ...loaded, config: {} })).not.toThrow();
   });
@@ -70,7 +68,7 @@ describe('keys that parse but are not implemented yet', () => {
     const loaded = await parse('dev:\n  sync:\n  - labelSelector: {a: b}\n    bandwidthLimits: {upload: 100}\n');
     expect(() => assertSupported(loaded, 'devspace.yaml', 'dev')).toThrow(/dev\.sync\[0\]\.bandwidthLimits: not supported yet/);
     expect(() => assertSupported(loaded, 'devspace.yaml', 'deploy')).not.toThrow();
-    const kustomize = await parse('deployments:\n- name: k\n  kubectl:\n    manifests: [a]\n    kustomize: true\n');
-    expect(() => assertSupported(kustomize, 'devspace.yaml', 'deploy')).toThrow(/kustomize/);
+    const ingress = await parse('deployments:\n- name: k\n  component:\n    containers: [{image: a}]\n    ingress: {rules: [{host: a.b}]}\n');
+    expect(() => assertSupported(ingress, 'devspace.yaml', 'deploy')).toThrow(/ingress/);
   });
 });
