@@ -37,7 +37,7 @@ const AutoScalingSchema = obj({
     averageCPU: str('Target average CPU, e.g. `800m`.').optional(),
     averageMemory: str('Target average memory, e.g. `1Gi`.').optional(),
   }).optional(),
-}).describe('Horizontal pod autoscaling (not supported yet).');
+}).describe('Horizontal pod autoscaling: a HorizontalPodAutoscaler between `replicas` and `maxReplicas`.');
 
 const RollingUpdateSchema = obj({
   enabled: bool().optional(),
@@ -83,7 +83,7 @@ const IngressSchema = obj({
   labels: strMap().optional(),
   annotations: strMap().optional(),
   rules: z.array(IngressRuleSchema).optional(),
-}).describe('Ingress for the component (not supported yet).');
+}).describe('An Ingress to the component\'s Service (`tls` and `rules[].tls` name TLS Secrets).');
 
 const ComponentOptionsSchema = obj({
   wait: bool('Wait until the pods are ready. Default false.').optional(),

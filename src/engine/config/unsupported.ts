@@ -21,8 +21,6 @@ export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
   { key: 'dev.sync[].bandwidthLimits', reason: 'sync bandwidth limits are not implemented' },
   { key: 'deployments[].helm.tillerNamespace', reason: 'Helm v2 Tiller is not used' },
   { key: 'deployments[].component.options.tillerNamespace', reason: 'Helm v2 Tiller is not used' },
-  { key: 'deployments[].component.autoScaling', reason: 'component autoscaling is not implemented' },
-  { key: 'deployments[].component.ingress', reason: 'component ingress is not implemented' },
 ];
 
 /** One place where the config uses an unsupported key. */

@@ -1,5 +1,6 @@
 import type { ComponentConfig, ContainerConfig } from '../config/index.js';
 import { UserError } from '../errors.js';
+import { renderAutoscaler, renderIngress } from './component-extras.js';
 import type { KubeObject } from './types.js';
 
 /**
@@ -13,7 +14,9 @@ import type { KubeObject } from './types.js';
  * - a PersistentVolumeClaim per persistent volume that is only mounted
  *   read-only (shared by all replicas);
  * - a Service when `service.ports` is set, and the headless Service a
- *   StatefulSet needs (`serviceName`, default `<name>-headless`).
+ *   StatefulSet needs (`serviceName`, default `<name>-headless`);
+ * - an Ingress (`ingress`) and a HorizontalPodAutoscaler (`autoScaling`),
+ *   see component-extras.ts.
  *
  * Pods carry `app.kubernetes.io/name: devspace-app` and
  * `app.kubernetes.io/component: <name>`; the selector uses only these two
@@ -83,18 +86,23 @@ export function renderComponent(name: string, spec: ComponentConfig, where: stri
   const template = { metadata: { labels: { ...spec.labels, ...base }, ...annotations }, spec: podSpec };
   const metadata = { name, labels: ownLabels(spec.labels), ...annotations };
   const selector = { matchLabels: { ...base } };
-  const replicas = spec.replicas ?? 1;
+  // With an autoscaler, the replica count is its to change: applying one again would undo its work.
+  const autoscaler = renderAutoscaler(name, stateful ? 'StatefulSet' : 'Deployment', spec, ownLabels, where);
+  const replicas = autoscaler ? {} : { replicas: spec.replicas ?? 1 };
   const rolling = spec.rollingUpdate?.enabled === true;
 
   const objects: KubeObject[] = [...claims];
   const service = renderService(name, spec, ownLabels, base, where);
   if (service) objects.push(service);
+  const ingress = renderIngress(name, spec, ownLabels, where);
+  if (ingress) objects.push(ingress);
+  if (autoscaler) objects.push(autoscaler);
 
   if (!stateful) {
     const strategy = rolling
       ? { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrPercent(spec.rollingUpdate?.maxSurge, '25%'), maxUnavailable: intOrPercent(spec.rollingUpdate?.maxUnavailable, '0%') } }
       : { type: 'Recreate' };
-    objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: { replicas, strategy, selector, template } });
+    objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata, spec: { ...replicas, strategy, selector, template } });
     return objects;
   }
 
@@ -113,7 +121,7 @@ export function renderComponent(name: string, spec: ComponentConfig, where: stri
     kind: 'StatefulSet',
     metadata,
     spec: {
-      replicas,
+      ...replicas,
       serviceName,
       ...(spec.podManagementPolicy ? { podManagementPolicy: spec.podManagementPolicy } : {}),
       ...(rolling ? { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: spec.rollingUpdate?.partition ?? 0 } } } : {}),

@@ -123,6 +123,40 @@ describe('component deployments on the real cluster', () => {
     }
   });
 
+  it('adds an Ingress and a HorizontalPodAutoscaler the API server accepts, and purges them', async () => {
+    const kube = await testTarget(ns.name);
+    const cfg: DevspaceConfig = {
+      version: 'v1beta2',
+      deployments: [{
+        name: 'scaled',
+        component: {
+          replicas: 1,
+          containers: [{ image: BASE_IMAGE, command: ['sh', '-c', 'exec sleep 100000'], resources: { requests: { cpu: '10m' } } }],
+          service: { ports: [{ port: 80, containerPort: 8080 }] },
+          ingress: { tls: 'scaled-cert', rules: [{ host: 'scaled.example.test', path: '/' }] },
+          autoScaling: { horizontal: { maxReplicas: 3, averageCPU: '500m' } },
+        },
+      }],
+    };
+    const rec = recorder();
+    await deployAll({ root: project.root, config: cfg, kube, events: rec.events });
+    expect(rec.of('deploy:applied')[0]!.objects.map((o) => `${o.kind}/${o.name}`)).toEqual(['Service/scaled', 'Deployment/scaled', 'HorizontalPodAutoscaler/scaled', 'Ingress/scaled']);
+    const net = kc.makeApiClient(k8s.NetworkingV1Api);
+    const ingress = await net.readNamespacedIngress({ name: 'scaled', namespace: ns.name });
+    expect(ingress.spec!.rules![0]!.http!.paths[0]!.backend.service).toEqual({ name: 'scaled', port: { number: 80 } });
+    expect(ingress.spec!.tls).toEqual([{ secretName: 'scaled-cert', hosts: ['scaled.example.test'] }]);
+    const hpa = await kc.makeApiClient(k8s.AutoscalingV2Api).readNamespacedHorizontalPodAutoscaler({ name: 'scaled', namespace: ns.name });
+    expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 3, scaleTargetRef: { kind: 'Deployment', name: 'scaled' } });
+    // Applying again leaves the replica count to the autoscaler (nothing of ours claims it).
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    await apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: ns.name, body: { spec: { replicas: 2 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await deployAll({ root: project.root, config: cfg, kube, events: recorder().events, force: true });
+    expect((await apps.readNamespacedDeployment({ name: 'scaled', namespace: ns.name })).spec!.replicas).toBe(2);
+    await purgeAll({ root: project.root, config: cfg, kube, events: recorder().events });
+    expect(await readStatus(kc, 'networking.k8s.io/v1', 'Ingress', 'scaled', ns.name)).toBe(404);
+    expect(await readStatus(kc, 'autoscaling/v2', 'HorizontalPodAutoscaler', 'scaled', ns.name)).toBe(404);
+  });
+
   it('fails fast on a crash-looping container, naming the pod status and exit code', async () => {
     const kube = await testTarget(ns.name);
     const cfg: DevspaceConfig = {

@@ -18,8 +18,6 @@ describe('keys that parse but are not implemented yet', () => {
       'dev.sync[].bandwidthLimits',
       'deployments[].helm.tillerNamespace',
       'deployments[].component.options.tillerNamespace',
-      'deployments[].component.autoScaling',
-      'deployments[].component.ingress',
     ]);
   });
 
@@ -27,8 +25,6 @@ describe('keys that parse but are not implemented yet', () => {
     const loaded = await parse(fixture('every-key.yaml'));
     expect(unsupportedKeysUsed(loaded).map((u) => `${u.line}:${u.column} ${u.path}`)).toEqual([
       '24:7 images.kaniko-built.build.kaniko',
-      '70:5 deployments[0].component.autoScaling',
-      '106:5 deployments[0].component.ingress',
       '123:24 deployments[0].component.options.tillerNamespace',
       '136:22 deployments[1].helm.tillerNamespace',
       '180:5 dev.sync[0].bandwidthLimits',
@@ -50,7 +46,7 @@ describe('keys that parse but are not implemented yet', () => {
   });
 
   it('turns uses into one ConfigError saying "not supported yet"', async () => {
-    const loaded = await parse('deployments:\n- name: k\n  component:\n    containers: [{image: a}]\n    ingress: {rules: [{host: a.b}]}\n');
+    const loaded = await parse('deployments:\n- name: k\n  helm:\n    chart: {name: c}\n    tillerNamespace: kube-system\n');
     let err: unknown;
     try {
       assertSupported(loaded, 'devspace.yaml');
@@ -59,7 +55,7 @@ describe('keys that parse but are not implemented yet', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toBe(
-      'devspace.yaml:5:14: deployments[0].component.ingress: not supported yet: `deployments[].component.ingress` (component ingress is not implemented)',
+      'devspace.yaml:5:22: deployments[0].helm.tillerNamespace: not supported yet: `deployments[].helm.tillerNamespace` (Helm v2 Tiller is not used)',
     );
     expect(() => assertSupported({ ...loaded, config: {} })).not.toThrow();
   });
@@ -68,7 +64,7 @@ describe('keys that parse but are not implemented yet', () => {
     const loaded = await parse('dev:\n  sync:\n  - labelSelector: {a: b}\n    bandwidthLimits: {upload: 100}\n');
     expect(() => assertSupported(loaded, 'devspace.yaml', 'dev')).toThrow(/dev\.sync\[0\]\.bandwidthLimits: not supported yet/);
     expect(() => assertSupported(loaded, 'devspace.yaml', 'deploy')).not.toThrow();
-    const ingress = await parse('deployments:\n- name: k\n  component:\n    containers: [{image: a}]\n    ingress: {rules: [{host: a.b}]}\n');
-    expect(() => assertSupported(ingress, 'devspace.yaml', 'deploy')).toThrow(/ingress/);
+    const tiller = await parse('deployments:\n- name: k\n  helm:\n    chart: {name: c}\n    tillerNamespace: kube-system\n');
+    expect(() => assertSupported(tiller, 'devspace.yaml', 'deploy')).toThrow(/tillerNamespace/);
   });
 });
