@@ -109,7 +109,8 @@ export function createProgram(version: string, io: CliIO): Program {
   const purge = varOption(namespaceOption(program.command('purge')))
     .description('delete the deployments of devspace.yaml from the cluster, in reverse order')
     .option('-d, --deployments <a,b>', 'only these deployments', parseNames)
-    .addHelpText('after', examples('devspace purge', 'devspace purge -d api,worker'));
+    .option('--dependencies', 'also purge the dependencies (after the project, in reverse order)')
+    .addHelpText('after', examples('devspace purge', 'devspace purge -d api,worker', 'devspace purge --dependencies'));
   act(purge, async () => (await import('./commands/purge.js')).runPurge);
 
   const sync = targetOptions(program.command('sync'))

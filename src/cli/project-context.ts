@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../engine/config/index.js';
+import type { ResolvedDependency } from '../engine/dependencies/index.js';
 import { UserError } from '../engine/errors.js';
 import { DevEngineEmitter } from '../engine/events.js';
 import { resolveKubeTarget, type KubeTarget } from '../engine/kube/context.js';
@@ -102,4 +103,11 @@ export async function runOneShot(io: CliIO, body: (run: OneShot) => Promise<void
     await presenter.close();
     trap.dispose();
   }
+}
+
+/** The project's dependencies, resolved (checked out, loaded) in deploy order; none without `dependencies`. */
+export async function projectDependencies(loaded: LoadedConfig, io: CliIO, vars: Record<string, string> | undefined, signal: AbortSignal): Promise<ResolvedDependency[]> {
+  if (!loaded.config.dependencies?.length) return [];
+  const { resolveDependencies } = await import('../engine/dependencies/index.js');
+  return untilAborted(resolveDependencies(loaded.root, loaded.config, { env: io.env, signal, ...(vars ? { vars } : {}) }), signal);
 }

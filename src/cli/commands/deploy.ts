@@ -1,6 +1,6 @@
 import type { CommandRun } from '../program.js';
-import { loadProjectConfig, requireProjectRoot, resolveProjectKube, runOneShot } from '../project-context.js';
-import { buildAndPush } from './build.js';
+import { loadProjectConfig, projectDependencies, requireProjectRoot, resolveProjectKube, runOneShot } from '../project-context.js';
+import { buildAndPush } from '../../engine/build/build-project.js';
 
 /** The flags of `devspace deploy` after commander parsed them. */
 interface DeployFlags {
@@ -25,10 +25,15 @@ export const runDeploy: CommandRun = async (opts, _args, io) => {
     const loaded = await loadProjectConfig(io, flags.var, signal, 'deploy');
     const kube = await resolveProjectKube(loaded, flags, io, signal);
     events.send('engine:info', { scope: 'kube', message: `context ${kube.context}, namespace ${kube.namespace}` });
-    if (loaded.config.deployments?.length) {
+    const deps = await projectDependencies(loaded, io, flags.var, signal);
+    if (loaded.config.deployments?.length || deps.some((d) => d.config.deployments?.length)) {
       // A cluster that is not there fails now, not after a build and a push.
       const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
       await assertClusterReachable(kube, signal);
+    }
+    if (deps.length) {
+      const { deployDependencies } = await import('../../engine/dependencies/index.js');
+      await deployDependencies(deps, { kube, events, signal, env: io.env, forceBuild: !!flags.forceBuild, forceDeploy: !!flags.forceDeploy, skipPush: !!flags.skipPush });
     }
     const built = await buildAndPush(root, loaded.config, events, signal, flags);
     if (!loaded.config.deployments?.length) {

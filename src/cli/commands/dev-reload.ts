@@ -1,11 +1,19 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../../engine/config/index.js';
 import { isAbortError, UserError } from '../../engine/errors.js';
+import type { ResolvedDependency } from '../../engine/dependencies/index.js';
 import type { DevEngineEmitter } from '../../engine/events.js';
 import type { KubeTarget } from '../../engine/kube/context.js';
 import type { Engine } from '../../engine/pipeline/engine.js';
 import { waitForAbort } from '../../engine/pipeline/pipeline.js';
 import type { DevSession } from './dev-actions.js';
+
+/** A config read again, with what follows from it. */
+export interface ReloadedRun {
+  loaded: LoadedConfig;
+  kube: KubeTarget;
+  dependencies: readonly ResolvedDependency[];
+}
 
 /** What the reload loop needs from `devspace dev`. */
 export interface ReloadLoopOptions {
@@ -16,10 +24,10 @@ export interface ReloadLoopOptions {
   events: DevEngineEmitter;
   /** Ends the loop (quit, Ctrl-C, the dev terminal's exit). */
   signal: AbortSignal;
-  /** Read devspace.yaml and pick the cluster again. */
-  load(): Promise<{ loaded: LoadedConfig; kube: KubeTarget }>;
+  /** Read devspace.yaml, pick the cluster and resolve the dependencies again. */
+  load(): Promise<ReloadedRun>;
   /** A fresh engine for a new config. */
-  makeEngine(loaded: LoadedConfig, kube: KubeTarget): Engine;
+  makeEngine(next: ReloadedRun): Engine;
   /** Set while the old engine stops, so its dev terminal closing is not taken for the user leaving. */
   setReloading(on: boolean): void;
   /** Quiet time after a change (default 2 s). */
@@ -70,7 +78,7 @@ export async function serveWithReload(opts: ReloadLoopOptions): Promise<void> {
       const changed = pending ?? [];
       pending = undefined;
       // The config is read before anything stops: a broken edit leaves the running app alone.
-      let next: { loaded: LoadedConfig; kube: KubeTarget };
+      let next: ReloadedRun;
       try {
         next = await opts.load();
       } catch (err) {
@@ -83,7 +91,7 @@ export async function serveWithReload(opts: ReloadLoopOptions): Promise<void> {
       if (signal.aborted) break;
       // After the teardown, so what the old run said while stopping does not outlive the reset.
       events.send('engine:reload', { changed });
-      Object.assign(session, { config: next.loaded.config, kube: next.kube, engine: opts.makeEngine(next.loaded, next.kube) });
+      Object.assign(session, { config: next.loaded.config, kube: next.kube, engine: opts.makeEngine(next) });
       const patterns = reloadPatterns(next.loaded.config, path.relative(opts.root, next.loaded.file));
       // Without autoReload in the new config, devspace.yaml is still watched: the change that removed it may be undone.
       await watchFor(patterns.length ? patterns : [path.relative(opts.root, next.loaded.file)]);

@@ -5,9 +5,10 @@ import { acquireProjectLock, type ProjectLock } from '../../engine/lock/project-
 import { devImplementations } from '../../engine/pipeline/dev-implementations.js';
 import { createEngine } from '../../engine/pipeline/engine.js';
 import type { CommandRun } from '../program.js';
-import { loadProjectConfig, requireProjectRoot, resolveProjectKube } from '../project-context.js';
+import { loadProjectConfig, projectDependencies, requireProjectRoot, resolveProjectKube } from '../project-context.js';
 import { SIGNAL_EXIT_CODES, trapSignals } from '../signals.js';
 import type { LoadedConfig } from '../../engine/config/index.js';
+import type { ResolvedDependency } from '../../engine/dependencies/index.js';
 import type { KubeTarget } from '../../engine/kube/context.js';
 import { dashboardActions, type DevSession } from './dev-actions.js';
 import { serveWithReload } from './dev-reload.js';
@@ -68,13 +69,14 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       // A cluster that is not there fails now, not after a build and a push.
       const { assertClusterReachable } = await import('../../engine/pipeline/cluster-check.js');
       await assertClusterReachable(kube, controller.signal);
-      return { loaded, kube };
+      const dependencies = await projectDependencies(loaded, io, flags.var, controller.signal);
+      return { loaded, kube, dependencies };
     };
-    const { loaded, kube } = await load(true);
+    const { loaded, kube, dependencies } = await load(true);
 
     let reloading = false;
     // -b and -d force the first run; a reload rebuilds and redeploys what its change touched.
-    const makeEngine = (config: LoadedConfig, target: KubeTarget, first = false) =>
+    const makeEngine = (config: LoadedConfig, target: KubeTarget, deps: readonly ResolvedDependency[], first = false) =>
       createEngine({
         root,
         config: config.config,
@@ -84,6 +86,7 @@ export const runDev: CommandRun = async (opts, _args, io) => {
           forceBuild: first && !!flags.forceBuild,
           forceDeploy: first && !!flags.forceDeploy,
           skipPush: !!flags.skipPush,
+          dependencies: deps,
           ...(session ? { session } : {}),
         },
         pipeline: TEARDOWN,
@@ -98,7 +101,7 @@ export const runDev: CommandRun = async (opts, _args, io) => {
           },
         }),
       });
-    const current: DevSession = { engine: makeEngine(loaded, kube, true), config: loaded.config, kube };
+    const current: DevSession = { engine: makeEngine(loaded, kube, dependencies, true), config: loaded.config, kube };
     if (useTui) {
       const header = { project: path.basename(root), context: kube.context, namespace: kube.namespace };
       presenter = await startDashboard(events, header, dashboardActions(current, () => controller.abort('quit')));
@@ -118,7 +121,7 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       events,
       signal: controller.signal,
       load: () => load(false),
-      makeEngine: (l, k) => makeEngine(l, k),
+      makeEngine: (next) => makeEngine(next.loaded, next.kube, next.dependencies),
       setReloading: (on) => (reloading = on),
     }).finally(() => clearInterval(keepAlive));
     await current.engine.stop();

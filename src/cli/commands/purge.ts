@@ -1,17 +1,19 @@
 import type { CommandRun } from '../program.js';
-import { loadProjectConfig, requireProjectRoot, resolveProjectKube, runOneShot } from '../project-context.js';
+import { loadProjectConfig, projectDependencies, requireProjectRoot, resolveProjectKube, runOneShot } from '../project-context.js';
 
 /** The flags of `devspace purge` after commander parsed them. */
 interface PurgeFlags {
   namespace?: string;
   kubeContext?: string;
   deployments?: string[];
+  dependencies?: boolean;
   var?: Record<string, string>;
 }
 
 /**
  * `devspace purge`: delete what the deployments put into the cluster, in
- * reverse order, and return only once it is gone.
+ * reverse order, and return only once it is gone; with `--dependencies`,
+ * the dependencies' deployments after them.
  */
 export const runPurge: CommandRun = async (opts, _args, io) => {
   const flags = opts as PurgeFlags;
@@ -33,6 +35,12 @@ export const runPurge: CommandRun = async (opts, _args, io) => {
       env: io.env,
       ...(flags.deployments ? { only: flags.deployments } : {}),
     });
-    if (purged.length === 0) events.send('engine:info', { scope: 'purge', message: 'nothing to purge' });
+    // v3.5: dependencies stay unless asked for, since other projects may use them too.
+    const deps = flags.dependencies ? await projectDependencies(loaded, io, flags.var, signal) : [];
+    if (deps.length) {
+      const { purgeDependencies } = await import('../../engine/dependencies/index.js');
+      await purgeDependencies(deps, { kube, events, signal, env: io.env });
+    }
+    if (purged.length === 0 && deps.length === 0) events.send('engine:info', { scope: 'purge', message: 'nothing to purge' });
   });
 };

@@ -22,7 +22,7 @@ export const SourceConfigSchema = obj({
   path: str('Local path.').optional(),
 });
 
-/** `dependencies[]`: another DevSpace project built and deployed first (not supported yet). */
+/** `dependencies[]`: another DevSpace project built and deployed first. */
 export const DependencyConfigSchema = obj({
   source: SourceConfigSchema,
   config: str('Named config of the dependency.').optional(),
@@ -55,7 +55,7 @@ export const DevspaceConfigSchema = obj({
   images: ImagesSchema.optional(),
   deployments: DeploymentsSchema.optional(),
   dev: DevConfigSchema.optional(),
-  dependencies: z.array(DependencyConfigSchema).describe('Other projects to deploy first (not supported yet).').optional(),
+  dependencies: z.array(DependencyConfigSchema).describe('Other DevSpace projects (a local path or a git repository) built and deployed first.').optional(),
   hooks: z.array(HookConfigSchema).describe('Local commands run around build and deploy.').optional(),
   cluster: ClusterConfigSchema.optional(),
 }).describe('DevSpace configuration (devspace.yaml, version v1beta2).');

@@ -16,7 +16,7 @@ export interface UnsupportedKey {
  * here, so true and false behave the same) rather than a missing feature.
  */
 export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
-  { key: 'dependencies', reason: 'dependencies on other DevSpace projects are not implemented' },
+  { key: 'dependencies[].config', reason: 'named configs (devspace-configs.yaml) are not implemented' },
   { key: 'images.*.build.kaniko', reason: 'in-cluster kaniko builds need a public executor image' },
   { key: 'dev.sync[].bandwidthLimits', reason: 'sync bandwidth limits are not implemented' },
   { key: 'deployments[].helm.tillerNamespace', reason: 'Helm v2 Tiller is not used' },

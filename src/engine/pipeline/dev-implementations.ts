@@ -44,6 +44,14 @@ function lazyStage(name: string, load: () => Promise<Stage<EngineContext>>): Sta
 /** Stage implementations for `dev` (`dev: true`, overrides apply) or `deploy`-like runs. */
 export function devImplementations(opts: { dev: boolean; terminal?: TerminalStageOptions }): StageImplementations {
   return {
+    dependencies: {
+      name: 'dependencies',
+      async run(ctx, signal) {
+        const { deployDependencies } = await import('../dependencies/index.js');
+        const { forceBuild, forceDeploy, skipPush } = ctx.options;
+        await deployDependencies(ctx.options.dependencies ?? [], { kube: ctx.kube, events: ctx.events, signal, forceBuild: !!forceBuild, forceDeploy: !!forceDeploy, skipPush: !!skipPush });
+      },
+    },
     build: {
       name: 'build',
       async run(ctx, signal) {

@@ -1,4 +1,5 @@
 import type { DevspaceConfig } from '../config/index.js';
+import type { ResolvedDependency } from '../dependencies/index.js';
 import { UserError } from '../errors.js';
 import type { DevEngineEmitter } from '../events.js';
 import type { KubeTarget } from '../kube/context.js';
@@ -18,6 +19,8 @@ export interface DevOptions {
    * a key; without it, `dev.terminal.disabled` decides.
    */
   session?: 'terminal' | 'logs';
+  /** The resolved `dependencies`, built and deployed by the first stage. */
+  dependencies?: readonly ResolvedDependency[];
 }
 
 /** What every stage of `devspace dev` receives. */

@@ -13,7 +13,7 @@ const parse = (text: string) => parseConfigText(text, 'devspace.yaml', { env: {}
 describe('keys that parse but are not implemented yet', () => {
   it('keeps the list in one place, as dotted patterns', () => {
     expect(UNSUPPORTED_KEYS.map((k) => k.key)).toEqual([
-      'dependencies',
+      'dependencies[].config',
       'images.*.build.kaniko',
       'dev.sync[].bandwidthLimits',
       'deployments[].helm.tillerNamespace',
@@ -28,7 +28,7 @@ describe('keys that parse but are not implemented yet', () => {
       '123:24 deployments[0].component.options.tillerNamespace',
       '136:22 deployments[1].helm.tillerNamespace',
       '180:5 dev.sync[0].bandwidthLimits',
-      '193:1 dependencies',
+      '200:11 dependencies[0].config',
     ]);
   });
 
