@@ -1,3 +1,4 @@
+import { runHooks } from '../hooks.js';
 import type { BuiltImages } from '../build/types.js';
 import type { DeploymentConfig, DevspaceConfig } from '../config/index.js';
 import { isAbortError, UserError } from '../errors.js';
@@ -19,7 +20,7 @@ export const DEFAULT_ROLLOUT_TIMEOUT_MS = 300_000;
 export interface DeployAllOptions {
   /** Project root (holds devspace.yaml and .devspace/cache.json). */
   root: string;
-  config: Pick<DevspaceConfig, 'deployments' | 'images'>;
+  config: Pick<DevspaceConfig, 'deployments' | 'images' | 'hooks'>;
   kube: KubeTarget;
   events: DevEngineEmitter;
   /** What the build step produced; without it, the newest cached builds are used. */
@@ -68,6 +69,10 @@ export async function deployAll(opts: DeployAllOptions): Promise<DeployOutcome[]
     .map(([key, i]) => ({ key, image: i.image! }));
   const ready = new Set<string>();
   const outcomes: DeployOutcome[] = [];
+  const hookOpts = { root: opts.root, events: opts.events, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.env ? { env: opts.env } : {}) };
+  const hooks = (when: 'before' | 'after', deployment?: string) =>
+    runHooks(opts.config.hooks, { when, stage: 'deployments', ...(deployment ? { deployment } : {}) }, hookOpts);
+  await hooks('before');
   for (const { d, index } of selected) {
     const namespace = d.namespace ?? opts.kube.namespace;
     const prepare = async (): Promise<void> => {
@@ -80,8 +85,11 @@ export async function deployAll(opts: DeployAllOptions): Promise<DeployOutcome[]
       }
       ready.add(namespace);
     };
+    await hooks('before', d.name);
     outcomes.push(await deployOne(cluster, d, `deployments[${index}]`, namespace, images, prepare, opts));
+    await hooks('after', d.name);
   }
+  await hooks('after');
   return outcomes;
 }
 

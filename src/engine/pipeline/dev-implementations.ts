@@ -55,17 +55,21 @@ export function devImplementations(opts: { dev: boolean; terminal?: TerminalStag
     build: {
       name: 'build',
       async run(ctx, signal) {
-        const { createBuildStage } = await import('../build/stages.js');
+        const [{ createBuildStage }, { runHooks }] = await Promise.all([import('../build/stages.js'), import('../hooks.js')]);
         const b = await buildContextFor(ctx, opts.dev);
+        await runHooks(ctx.config.hooks, { when: 'before', stage: 'images' }, { root: ctx.root, events: ctx.events, signal });
         await createBuildStage().run(b, signal);
         (ctx as EngineContext & Pick<BuildStageContext, 'builtImages'>).builtImages = b.builtImages;
+        // Without a push stage, "after images" comes right after the build.
+        if (ctx.options.skipPush) await runHooks(ctx.config.hooks, { when: 'after', stage: 'images' }, { root: ctx.root, events: ctx.events, signal });
       },
     },
     push: {
       name: 'push',
       async run(ctx, signal) {
-        const { createPushStage } = await import('../build/stages.js');
+        const [{ createPushStage }, { runHooks }] = await Promise.all([import('../build/stages.js'), import('../hooks.js')]);
         await createPushStage().run(await buildContextFor(ctx, opts.dev), signal);
+        await runHooks(ctx.config.hooks, { when: 'after', stage: 'images' }, { root: ctx.root, events: ctx.events, signal });
       },
     },
     deploy: lazyStage('deploy', async () => (await import('../deploy/stage.js')).createDeployStage()),
