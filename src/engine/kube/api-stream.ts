@@ -37,7 +37,7 @@ export async function openApiStream(
   if (!secure) delete opts.agent;
   const request = secure ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = request(url, { ...opts, method: 'GET', ...(signal ? { signal } : {}) }, (res) => {
+    const req = request(url, { ...opts, method: 'GET' }, (res) => {
       if (res.statusCode === 200) return resolve(res);
       let body = '';
       res.setEncoding('utf8');
@@ -48,6 +48,24 @@ export async function openApiStream(
       res.on('error', reject);
     });
     req.on('error', reject);
+    // Not the request's `signal` option: once the whole response has arrived, keep-alive has put the
+    // socket back in the pool (maybe for the next request), and destroying it then ends in an error
+    // nobody listens for (a crash). A complete response is left to its reader; a pending open rejects.
+    if (signal) {
+      let response: http.IncomingMessage | undefined;
+      req.once('response', (res: http.IncomingMessage) => (response = res));
+      const onAbort = (): void => {
+        reject(new DOMException('the request was aborted', 'AbortError'));
+        if (!response?.complete) req.destroy();
+      };
+      const done = (): void => signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        req.once('close', done);
+        req.once('response', (res: http.IncomingMessage) => res.once('end', done));
+      }
+    }
     req.end();
   });
 }

@@ -89,8 +89,9 @@ export async function followLog(kc: KubeConfig, ref: ContainerRef, opts: FollowO
       try {
         res = await openApiStream(kc, path, query, signal);
       } catch (err) {
-        // Before the first stream only "not started yet" (400) is worth waiting for; later anything is.
-        const notYet = err instanceof ApiStreamError && err.status === 400;
+        // Before the first stream only "not started yet" is worth waiting for (400, or 204 No Content for a
+        // container that exists but has not started: seen on a pod of a rollout); later anything is.
+        const notYet = err instanceof ApiStreamError && (err.status === 400 || err.status === 204);
         if (signal.aborted || isAbortError(err)) throw err;
         if (!watch || (first && !notYet)) throw logError(err, ref);
         waiting(err instanceof Error ? err.message : String(err));
