@@ -93,6 +93,8 @@ export async function followLog(kc: KubeConfig, ref: ContainerRef, opts: FollowO
         // container that exists but has not started: seen on a pod of a rollout); later anything is.
         const notYet = err instanceof ApiStreamError && (err.status === 400 || err.status === 204);
         if (signal.aborted || isAbortError(err)) throw err;
+        // Without follow, a container with no log yet has nothing to print: that is not an error.
+        if (!opts.follow && err instanceof ApiStreamError && err.status === 204) return;
         if (!watch || (first && !notYet)) throw logError(err, ref);
         waiting(err instanceof Error ? err.message : String(err));
         await sleep(500, signal);

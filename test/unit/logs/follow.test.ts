@@ -57,6 +57,13 @@ describe('followLog', () => {
     expect(states.some((s) => s.startsWith('ended'))).toBe(false);
   });
 
+  it('prints nothing, without an error, for a container with no log yet when not following', async () => {
+    const { kc } = await apiServer([(res) => res.writeHead(204).end()]);
+    const lines: string[] = [];
+    await followLog(kc, { namespace: 'ns', pod: 'web-1', container: 'app' }, { signal: new AbortController().signal, follow: false, onLines: (l) => lines.push(...l) });
+    expect(lines).toEqual([]);
+  });
+
   it('still fails at once on a first answer that waiting cannot fix (403)', async () => {
     const { kc } = await apiServer([(res) => res.writeHead(403, { 'Content-Type': 'application/json' }).end('{"message":"pods \\"web-1\\" is forbidden"}')]);
     await expect(
