@@ -112,7 +112,7 @@ describe('dependencies on the real cluster', () => {
     expect(await readStatus(kc, 'apps/v1', 'Deployment', 'db', ns.name)).toBe(200);
     const all = await devspace(['purge', '-n', ns.name, '--dependencies']);
     expect(all.code).toBe(0);
-    expect([...all.stdout.matchAll(/^deploy\s+(\w+)\s+purged/gm)].map((m) => m[1])).toEqual(['queue', 'db']);
+    expect([...all.stdout.matchAll(/^deploy\s+(\w+)\s+purged/gm)].map((m) => m[1])).toEqual(['app', 'queue', 'db']); // the project first, then its dependencies in reverse
     for (const name of ['db', 'queue']) expect(await readStatus(kc, 'apps/v1', 'Deployment', name, ns.name)).toBe(404);
   });
 });
