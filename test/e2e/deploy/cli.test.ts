@@ -1,8 +1,9 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
+import { ensureBuilt } from '../../unit/cli/helpers.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
-import { readStatus, removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { readStatus, removeImages, runCli, type Run } from './helpers.js';
 
 // `devspace build`, `deploy` and `purge` through the built CLI, as a user runs them.
 
@@ -47,8 +48,7 @@ spec:
 `;
 
 beforeAll(async () => {
-  const build = await run('npm', ['run', 'build'], REPO_ROOT);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  ensureBuilt();
   ns = await tempNamespace(kc, 'e2e-cli');
   project = await tempProject({
     'devspace.yaml': DEVSPACE_YAML,

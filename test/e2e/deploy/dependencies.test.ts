@@ -5,9 +5,10 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
+import { ensureBuilt } from '../../unit/cli/helpers.js';
 import { startDev } from '../faults/support.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
-import { readStatus, removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { readStatus, removeImages, runCli, type Run } from './helpers.js';
 
 // A project with two dependencies, one a local folder and one a git repository (a local one, by file://
 // URL): deploy builds and deploys them first, each once; dev does the same before its own build; a broken
@@ -31,8 +32,7 @@ const devspace = (args: string[]): Promise<Run> => runCli(args, cwd(), env());
 const git = (dir: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, stdio: 'pipe' });
 
 beforeAll(async () => {
-  const build = await run('npm', ['run', 'build'], REPO_ROOT);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  ensureBuilt();
   ns = await tempNamespace(kc, 'e2e-deps');
   home = mkdtempSync(path.join(tmpdir(), 'devspace-deps-home-'));
   project = await tempProject({

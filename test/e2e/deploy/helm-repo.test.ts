@@ -6,9 +6,10 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
+import { ensureBuilt } from '../../unit/cli/helpers.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
 import { chartFiles, helm } from './helm-chart.js';
-import { removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { removeImages, run, runCli, type Run } from './helpers.js';
 
 // A chart from a password-protected chart repository (a loopback HTTP server with Basic auth), installed
 // with the real helm. The password reaches the repository and never helm's command line or our output.
@@ -52,8 +53,7 @@ const devspace = (args: string[]): Promise<Run> => runCli(args, project.root, en
 
 beforeAll(async () => {
   helm();
-  const build = await run('npm', ['run', 'build'], REPO_ROOT);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  ensureBuilt();
   ns = await tempNamespace(kc, 'e2e-helmrepo');
   project = await tempProject({
     ...chartFiles('src-chart', 'placeholder', 1),

@@ -2,9 +2,10 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
+import { ensureBuilt } from '../../unit/cli/helpers.js';
 import { BASE_IMAGE, HELM_DIR, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
 import { chartFiles, chartValues, helm } from './helm-chart.js';
-import { readStatus, removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { readStatus, removeImages, run, runCli, type Run } from './helpers.js';
 
 // Helm deployments with the real Helm 3 the test bed builds: a local chart gets the freshly built image
 // through its values, is waited for, skipped when nothing changed, upgraded on a chart edit, and uninstalled.
@@ -22,8 +23,7 @@ const helmCli = (args: string[]): Promise<Run> => run(helm(), [...args, '--names
 
 beforeAll(async () => {
   helm(); // fails now, with the reason, when the test bed has no helm
-  const build = await run('npm', ['run', 'build'], REPO_ROOT);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  ensureBuilt();
   ns = await tempNamespace(kc, 'e2e-helm');
   project = await tempProject({
     'devspace.yaml': `version: v1beta2\nimages:\n  app:\n    image: ${image}\ndeployments:\n- name: shop\n  helm:\n    chart:\n      name: ./chart\n    values:\n      message: from-devspace\n`,

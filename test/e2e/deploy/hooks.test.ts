@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
+import { ensureBuilt } from '../../unit/cli/helpers.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
-import { removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { removeImages, runCli, type Run } from './helpers.js';
 
 // `hooks` around a real build, push and deploy: each runs once at its moment, in order, in the project
 // folder; one that fails stops the run with a line naming it.
@@ -22,8 +23,7 @@ const config = (extra = '') =>
   hook('after-web', '{after: {deployments: web}}') + hook('after-deployments', '{after: {deployments: all}}') + extra;
 
 beforeAll(async () => {
-  const build = await run('npm', ['run', 'build'], REPO_ROOT);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  ensureBuilt();
   ns = await tempNamespace(kc, 'e2e-hooks');
   project = await tempProject({ 'devspace.yaml': config(), Dockerfile: `FROM ${BASE_IMAGE}\nCMD ["sleep", "100000"]\n` });
 }, 300_000);

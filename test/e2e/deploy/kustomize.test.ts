@@ -3,8 +3,9 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../../fixtures/deploy/project.js';
+import { ensureBuilt } from '../../unit/cli/helpers.js';
 import { BASE_IMAGE, REGISTRY, tempNamespace, testKubeConfig, uid } from '../support/testbed.js';
-import { readStatus, removeImages, REPO_ROOT, run, runCli, type Run } from './helpers.js';
+import { readStatus, removeImages, runCli, type Run } from './helpers.js';
 
 // kubectl deployments with `kustomize: true`: an overlay rendered by the test bed's real kubectl
 // (`kubectl kustomize`), the built image put in, applied, upgraded on an overlay edit and purged.
@@ -22,8 +23,7 @@ const overlay = (replicas: number): string =>
   ['resources: [../base]', 'namePrefix: dev-', 'labels:', '- pairs: {env: dev}', '  includeSelectors: true', 'replicas:', `- {name: web, count: ${replicas}}`, ''].join('\n');
 
 beforeAll(async () => {
-  const build = await run('npm', ['run', 'build'], REPO_ROOT);
-  if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  ensureBuilt();
   ns = await tempNamespace(kc, 'e2e-kustomize');
   project = await tempProject({
     Dockerfile: `FROM ${BASE_IMAGE}\nRUN mkdir -p /www && echo kustomize > /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
