@@ -35,7 +35,9 @@ export interface ReloadLoopOptions {
 }
 
 /**
- * Serve until `signal` aborts. With `dev.autoReload`, a change to a watched
+ * Serve until `signal` aborts. Watching starts here, after the first start:
+ * a file saved while that start still builds or deploys is not noticed.
+ * With `dev.autoReload`, a change to a watched
  * path reads the config again, tears the running engine down (build to
  * logs) and starts a new one, in the same dashboard and under the same
  * lock. A config that no longer loads is shown as an error and the running
