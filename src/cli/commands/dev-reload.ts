@@ -34,21 +34,29 @@ export interface ReloadLoopOptions {
   delayMs?: number;
 }
 
+/** The reload watch of one `devspace dev`: started before the first run, served after it. */
+export interface ReloadLoop {
+  /** Run until `signal` aborts, reloading on each change (at once for one seen during the first start). */
+  serve(): Promise<void>;
+  /** Stop watching (the first start failed and dev ends). */
+  close(): void;
+}
+
 /**
- * Serve until `signal` aborts. Watching starts here, after the first start:
- * a file saved while that start still builds or deploys is not noticed.
- * With `dev.autoReload`, a change to a watched
- * path reads the config again, tears the running engine down (build to
- * logs) and starts a new one, in the same dashboard and under the same
- * lock. A config that no longer loads is shown as an error and the running
- * app is kept until the next change; a new run that fails to start waits
- * for the next change (or r/d) too.
+ * Start watching what `dev.autoReload` names, before the first start, so a
+ * file saved while it still builds or deploys is not lost: it reloads as
+ * soon as that start is up. `serve` then reloads on each change: it reads
+ * the config again, tears the running engine down (build to logs) and
+ * starts a new one, in the same dashboard and under the same lock. A config
+ * that no longer loads is shown as an error and the running app is kept
+ * until the next change; a new run that fails to start waits for the next
+ * change (or r/d) too.
  */
-export async function serveWithReload(opts: ReloadLoopOptions): Promise<void> {
+export async function startReloadWatch(opts: ReloadLoopOptions): Promise<ReloadLoop> {
   const { session, events, signal } = opts;
   const { reloadPatterns, watchForReload } = await import('../../engine/reload/index.js');
   const first = reloadPatterns(session.config, path.relative(opts.root, opts.configFile));
-  if (first.length === 0) return waitForAbort(signal);
+  if (first.length === 0) return { serve: () => waitForAbort(signal), close: () => undefined };
 
   let watch = new AbortController();
   let pending: string[] | undefined;
@@ -62,49 +70,56 @@ export async function serveWithReload(opts: ReloadLoopOptions): Promise<void> {
     };
     return watchForReload({ root: opts.root, patterns, events, signal: watch.signal, onReload, ...(opts.delayMs !== undefined ? { delayMs: opts.delayMs } : {}) });
   };
+  const close = (): void => {
+    signal.removeEventListener('abort', onAbort);
+    watch.abort();
+  };
   const onAbort = (): void => {
     watch.abort();
     wake?.();
   };
   signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await watchFor(first);
-    events.send('engine:info', { scope: 'reload', message: `watching ${first.length} path pattern${first.length === 1 ? '' : 's'} for auto reload` });
-    while (!signal.aborted) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        if (pending || signal.aborted) resolve();
-      });
-      wake = undefined;
-      if (signal.aborted) break;
-      const changed = pending ?? [];
-      pending = undefined;
-      // The config is read before anything stops: a broken edit leaves the running app alone.
-      let next: ReloadedRun;
-      try {
-        next = await opts.load();
-      } catch (err) {
-        if (signal.aborted || isAbortError(err) || !(err instanceof UserError)) throw err;
-        events.send('engine:error', { scope: 'reload', message: err.message, hint: 'the running app was kept; fix it and save to reload' });
-        continue;
+  await watchFor(first);
+  events.send('engine:info', { scope: 'reload', message: `watching ${first.length} path pattern${first.length === 1 ? '' : 's'} for auto reload` });
+
+  const serve = async (): Promise<void> => {
+    try {
+      while (!signal.aborted) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (pending || signal.aborted) resolve();
+        });
+        wake = undefined;
+        if (signal.aborted) break;
+        const changed = pending ?? [];
+        pending = undefined;
+        // The config is read before anything stops: a broken edit leaves the running app alone.
+        let next: ReloadedRun;
+        try {
+          next = await opts.load();
+        } catch (err) {
+          if (signal.aborted || isAbortError(err) || !(err instanceof UserError)) throw err;
+          events.send('engine:error', { scope: 'reload', message: err.message, hint: 'the running app was kept; fix it and save to reload' });
+          continue;
+        }
+        opts.setReloading(true);
+        await session.engine.stop().finally(() => opts.setReloading(false));
+        if (signal.aborted) break;
+        // After the teardown, so what the old run said while stopping does not outlive the reset.
+        events.send('engine:reload', { changed });
+        Object.assign(session, { config: next.loaded.config, kube: next.kube, engine: opts.makeEngine(next) });
+        const patterns = reloadPatterns(next.loaded.config, path.relative(opts.root, next.loaded.file));
+        // Without autoReload in the new config, devspace.yaml is still watched: the change that removed it may be undone.
+        await watchFor(patterns.length ? patterns : [path.relative(opts.root, next.loaded.file)]);
+        // A failed start was reported as `engine:error` by the pipeline; the next change (or r/d) tries again.
+        await session.engine.start(signal).catch((err: unknown) => {
+          if (!signal.aborted && !isAbortError(err)) return;
+          throw err;
+        });
       }
-      opts.setReloading(true);
-      await session.engine.stop().finally(() => opts.setReloading(false));
-      if (signal.aborted) break;
-      // After the teardown, so what the old run said while stopping does not outlive the reset.
-      events.send('engine:reload', { changed });
-      Object.assign(session, { config: next.loaded.config, kube: next.kube, engine: opts.makeEngine(next) });
-      const patterns = reloadPatterns(next.loaded.config, path.relative(opts.root, next.loaded.file));
-      // Without autoReload in the new config, devspace.yaml is still watched: the change that removed it may be undone.
-      await watchFor(patterns.length ? patterns : [path.relative(opts.root, next.loaded.file)]);
-      // A failed start was reported as `engine:error` by the pipeline; the next change (or r/d) tries again.
-      await session.engine.start(signal).catch((err: unknown) => {
-        if (!signal.aborted && !isAbortError(err)) return;
-        throw err;
-      });
+    } finally {
+      close();
     }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    watch.abort();
-  }
+  };
+  return { serve, close };
 }

@@ -11,7 +11,7 @@ import type { LoadedConfig } from '../../engine/config/index.js';
 import type { ResolvedDependency } from '../../engine/dependencies/index.js';
 import type { KubeTarget } from '../../engine/kube/context.js';
 import { dashboardActions, type DevSession } from './dev-actions.js';
-import { serveWithReload } from './dev-reload.js';
+import { startReloadWatch } from './dev-reload.js';
 import { printWarningsUntilUi, startDashboard, startPlain, type Presenter } from './dev-ui.js';
 
 /** The flags of `devspace dev` after commander parsed them. */
@@ -107,14 +107,8 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       presenter = await startDashboard(events, header, dashboardActions(current, () => controller.abort('quit')));
       stopEarlyWarnings?.();
     }
-    await current.engine.start(controller.signal).catch((err: unknown) => {
-      // The dashboard stays open on a failed start, Tilt-like: the failure is on screen (the
-      // pipeline sent it as `engine:error`), and the rebuild or redeploy key starts it all again.
-      if (!useTui || controller.signal.aborted || isAbortError(err)) throw err;
-    });
-    // Stages run in the background; hold the process open until quit or a signal.
-    const keepAlive = setInterval(() => {}, 1 << 30);
-    await serveWithReload({
+    // Watching starts before the first run, so a file saved during its build is not lost.
+    const reload = await startReloadWatch({
       root,
       configFile: loaded.file,
       session: current,
@@ -123,7 +117,18 @@ export const runDev: CommandRun = async (opts, _args, io) => {
       load: () => load(false),
       makeEngine: (next) => makeEngine(next.loaded, next.kube, next.dependencies),
       setReloading: (on) => (reloading = on),
-    }).finally(() => clearInterval(keepAlive));
+    });
+    await current.engine.start(controller.signal).catch((err: unknown) => {
+      // The dashboard stays open on a failed start, Tilt-like: the failure is on screen (the
+      // pipeline sent it as `engine:error`), and the rebuild or redeploy key starts it all again.
+      if (!useTui || controller.signal.aborted || isAbortError(err)) {
+        reload.close();
+        throw err;
+      }
+    });
+    // Stages run in the background; hold the process open until quit or a signal.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    await reload.serve().finally(() => clearInterval(keepAlive));
     await current.engine.stop();
     return finish(trap.received, presenter, terminalExit);
   } catch (err) {

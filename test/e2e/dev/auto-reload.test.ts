@@ -67,12 +67,29 @@ afterAll(async () => {
 });
 
 describe('dev.autoReload', () => {
+  it('notices a save made while the first start still runs, and reloads once it is up', async () => {
+    await writeFile(path.join(project, 'Dockerfile'), dockerfile('early-1'));
+    const dev = startDev(project, ['-n', namespace]);
+    try {
+      await dev.waitFor(/watching 2 path patterns for auto reload/, 'the reload watcher', 60_000);
+      // Saved before the deploy has finished (the first start is still running).
+      await writeFile(path.join(project, 'Dockerfile'), dockerfile('early-2'));
+      await waitFor(pageIs('early-2'), 180_000, `early-2 after a save during the first start\n${dev.output()}`);
+      expect(dev.output()).toMatch(/Dockerfile changed; reloading in 2 s/);
+    } finally {
+      dev.child.kill('SIGINT');
+    }
+    expect(await dev.exit).toBe(130);
+    await writeFile(path.join(project, 'Dockerfile'), dockerfile('v1'));
+  }, 600_000);
+
   it('rebuilds, redeploys and forwards again after a Dockerfile edit; waits out a broken config', async () => {
     const dev = startDev(project, ['-n', namespace]);
     try {
       await waitFor(pageIs('v1'), 180_000, `v1 on 127.0.0.1:${port}\n${dev.output()}`);
-      // The watcher starts once the first run is up (an edit before this line is not seen: see the note in dev-reload.ts).
-      await dev.waitFor(/watching 2 path patterns for auto reload/, 'the reload watcher', 30_000);
+      expect(dev.output()).toMatch(/watching 2 path patterns for auto reload/);
+      // Watching began before the first build: the line comes before it.
+      expect(dev.output().indexOf('watching 2 path patterns')).toBeLessThan(dev.output().search(/^phase\s+build$/m));
 
       await writeFile(path.join(project, 'Dockerfile'), dockerfile('v2'));
       await waitFor(pageIs('v2'), 180_000, `v2 after the Dockerfile edit\n${dev.output()}`);
@@ -81,6 +98,7 @@ describe('dev.autoReload', () => {
       expect(afterFirst).toMatch(/reloading after changes to Dockerfile/);
       expect(count(afterFirst, /build\s+default\s+done/)).toBe(2);
       expect(count(afterFirst, /deploy web\s+ready/)).toBe(2);
+      expect(count(afterFirst, /reloading after changes/)).toBe(1);
 
       // A config that no longer loads: one located error, dev keeps running and serving the old version.
       await writeFile(path.join(project, 'devspace.yaml'), config().replace('  autoReload:', '  autoReload:\n    pathz: [x]'));
