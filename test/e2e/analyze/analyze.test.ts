@@ -152,10 +152,13 @@ describe('analyzeNamespace on the real cluster', () => {
     const result = await analyze(kc, ns.mount!.name, { wait: true, timeoutMs: 8_000, onWaiting: (pods) => waits.push(pods.length) });
     expect(result.timedOut).toBe(true);
     expect(waits.length).toBeGreaterThan(0);
-    expect(result.findings).toHaveLength(1);
-    expect(result.findings[0]).toMatchObject({ severity: 'warning', kind: 'still-starting', object: 'pod/mounty' });
-    expect(result.findings[0]!.message).toContain('configmap "app-config" not found');
-    expect(result.findings[0]!.hint).toContain('create the configmap app-config');
+    // On a loaded test bed the kubelet may also report a passing sandbox failure for the same pod (seen in a
+    // CI dry run as a second finding): the one that must be there is the still-starting pod with its cause.
+    const stuck = result.findings.find((f) => f.kind === 'still-starting');
+    expect(stuck).toMatchObject({ severity: 'warning', object: 'pod/mounty' });
+    expect(stuck!.message).toContain('configmap "app-config" not found');
+    expect(stuck!.hint).toContain('create the configmap app-config');
+    expect(result.findings.every((f) => f.object.includes('mounty'))).toBe(true);
   });
 
   it('reports nothing for a healthy deployment', async () => {
