@@ -53,18 +53,18 @@ export async function openApiStream(
     // nobody listens for (a crash). A complete response is left to its reader; a pending open rejects.
     if (signal) {
       let response: http.IncomingMessage | undefined;
-      req.once('response', (res: http.IncomingMessage) => (response = res));
       const onAbort = (): void => {
         reject(new DOMException('the request was aborted', 'AbortError'));
         if (!response?.complete) req.destroy();
       };
       const done = (): void => signal.removeEventListener('abort', onAbort);
+      req.once('response', (res: http.IncomingMessage) => {
+        response = res;
+        res.once('end', done);
+      });
+      req.once('close', done);
       if (signal.aborted) onAbort();
-      else {
-        signal.addEventListener('abort', onAbort, { once: true });
-        req.once('close', done);
-        req.once('response', (res: http.IncomingMessage) => res.once('end', done));
-      }
+      else signal.addEventListener('abort', onAbort, { once: true });
     }
     req.end();
   });
